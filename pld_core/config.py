@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pld_core.errors import ConfigError
 
@@ -41,6 +41,7 @@ class DatasetSettings(_Section):
     name: str
     format: str
     source: Path
+    assumed_fps: float = Field(gt=0)
 
 
 class DemoSettings(_Section):
@@ -70,20 +71,46 @@ class LabelSettings(_Section):
     aggregate: Literal["mean", "median", "trimmed_mean"]
     trim_fraction: float = Field(ge=0, lt=0.5)
     binary_rule: Literal["top_k", "threshold", "above_median", "majority"]
+    rater_binary_rule: Literal["top_k", "threshold", "above_median"]
     top_k_fraction: float = Field(gt=0, le=1)
-    threshold: float
+    threshold: float = Field(ge=0, le=1)
     weight_raters: bool
-    min_agreement: float
+    min_rater_reliability: float = Field(ge=-1, le=1)
+    min_agreement: float = Field(ge=-1, le=1)
+    max_uncovered_fraction: float = Field(ge=0, le=1)
     clip_seconds: float = Field(gt=0)
+    plot_videos: int = Field(ge=0)
 
 
 class SaliencySettings(_Section):
-    teacher: Literal["classical", "learned"]
+    teacher: Literal["classical", "learned", "center"]
     weights: Path | None
+    static: Literal["spectral_residual", "fine_grained"]
     motion_weight: float = Field(ge=0, le=1)
+    motion_floor: float = Field(gt=0)
     center_prior_weight: float = Field(ge=0, le=1)
+    center_sigma: float = Field(gt=0)
+    blur_sigma: float = Field(ge=0)
     temporal_smoothing: float = Field(ge=0, lt=1)
+    max_side: int = Field(ge=16)
     dtype: Literal["uint8", "float16"]
+    preview_frames: int = Field(ge=1)
+    fixation_sigma: float = Field(gt=0)
+    learned_frames: int = Field(ge=1)
+    learned_channels: int = Field(ge=4)
+    train_steps: int = Field(ge=1)
+    train_batch: int = Field(ge=1)
+    train_lr: float = Field(gt=0)
+    synthetic_observers: int = Field(ge=1)
+    synthetic_spread: float = Field(gt=0)
+    synthetic_wander: float = Field(ge=0, le=1)
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _local_weights(cls, value: Any) -> Any:
+        if value is not None and "://" in str(value):
+            raise ValueError("only a local file is loaded, never a URL")
+        return value
 
 
 class ModelSettings(_Section):
@@ -93,6 +120,9 @@ class ModelSettings(_Section):
     temporal_layers: int = Field(ge=1)
     heads: int = Field(ge=1)
     dropout: float = Field(ge=0, lt=1)
+    encoder_stages: int = Field(ge=1)
+    pool_top_fraction: float = Field(gt=0, le=1)
+    infer_batch_size: int = Field(ge=1)
 
 
 class TrainSettings(_Section):
@@ -109,11 +139,23 @@ class TrainSettings(_Section):
     pixel_loss_weight: float = Field(ge=0)
     saliency_loss_weight: float = Field(ge=0)
     frame_loss_weight: float = Field(ge=0)
+    grad_clip: float = Field(gt=0)
+    aug_crop: float = Field(ge=0, lt=0.5)
+    aug_brightness: float = Field(ge=0, lt=1)
 
 
 class EvaluateSettings(_Section):
     split: str
     random_trials: int = Field(ge=1)
+    seed: int
+    top_k: int = Field(ge=1)
+    summary_budget: float = Field(gt=0, le=1)
+    kts_vmax: float = Field(ge=0)
+    kts_max_shots_per_minute: float = Field(gt=0)
+    kts_max_points: int = Field(ge=2)
+    kts_thumb_size: int = Field(ge=2)
+    fallback_shot_seconds: float = Field(gt=0)
+    benchmark_annotations: dict[Literal["youtube_highlights", "tvsum", "cosum", "summe"], Path]
 
 
 class RegistrySettings(_Section):
@@ -124,14 +166,33 @@ class RegistrySettings(_Section):
     promotion_margin: float = Field(ge=0)
     min_primary_metric: float
     ab_share: float = Field(ge=0, le=1)
+    example_seconds: float = Field(gt=0)
+    connect_timeout_s: float = Field(gt=0)
 
 
 class CreativeSettings(_Section):
-    seconds: float = Field(ge=3, le=10)
-    aspect: str = Field(pattern=r"^\d+:\d+$")
+    seconds: float = Field(gt=0)
+    aspect: str = Field(pattern=r"^\d+(\.\d+)?:\d+(\.\d+)?$")
     count: int = Field(ge=1)
     max_pan_fraction_per_s: float = Field(gt=0)
     shot_snap_max_cost: float = Field(ge=0, le=1)
+    min_seconds: float = Field(gt=0)
+    max_seconds: float = Field(gt=0)
+    cut_threshold: float = Field(gt=0, le=1)
+    cut_peak_ratio: float = Field(ge=1)
+    min_shot_seconds: float = Field(ge=0)
+    map_threshold: float = Field(ge=0, lt=1)
+    dead_zone_fraction: float = Field(ge=0, lt=0.5)
+    smoothing_seconds: float = Field(ge=0)
+    min_crop_pixels: int = Field(ge=2)
+    preview_frames: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _seconds_in_range(self) -> "CreativeSettings":
+        if not self.min_seconds <= self.seconds <= self.max_seconds:
+            raise ValueError(f"seconds {self.seconds:g} is outside min_seconds..max_seconds "
+                             f"({self.min_seconds:g}..{self.max_seconds:g})")
+        return self
 
 
 class Settings(_Section):

@@ -3,6 +3,9 @@
 The tracking URI is, in order: ``$MLFLOW_TRACKING_URI`` (a team's server), then
 ``registry.tracking_uri`` from params.yaml, then the embedded default
 ``sqlite:///<paths.mlruns>/mlflow.db`` with artifacts under ``<paths.mlruns>/artifacts``.
+Every run is tagged with the git commit, the data version of the configured dataset
+(when it is ingested) and the Dagster run id (when there is one). A tracking server
+that does not answer is reported at once as a RegistryError, not after minutes of retries.
 mlflow is imported lazily.
 """
 from __future__ import annotations
@@ -11,6 +14,8 @@ import contextlib
 import fcntl
 import os
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,11 +27,12 @@ if TYPE_CHECKING:
     import mlflow
 
 DAGSTER_RUN_ENV = "PLD_DAGSTER_RUN_ID"
+TRACKING_ENV = "MLFLOW_TRACKING_URI"
 
 
 def tracking_uri(settings: Settings) -> str:
     """The MLflow tracking (and registry) URI in force."""
-    if env := os.environ.get("MLFLOW_TRACKING_URI"):
+    if env := os.environ.get(TRACKING_ENV):
         return env
     if settings.registry.tracking_uri:
         return settings.registry.tracking_uri
@@ -49,9 +55,7 @@ def configure(settings: Settings) -> str:
     """
     import mlflow
 
-    uri = tracking_uri(settings)
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
+    uri = _use_store(settings)
     with _store_lock(uri):
         try:
             client = mlflow.MlflowClient()
@@ -61,21 +65,84 @@ def configure(settings: Settings) -> str:
             return client.create_experiment(settings.registry.experiment,
                                             artifact_location=artifact_location(settings))
         except Exception as exc:  # MlflowException, connection and SQL errors alike
-            raise RegistryError(f"MLflow store {uri}: {str(exc).splitlines()[0][:200]}") from None
+            raise RegistryError(f"MLflow store {uri}: {first_line(exc)}") from None
+
+
+def client(settings: Settings) -> "mlflow.MlflowClient":
+    """A client of an existing store (nothing is created); RegistryError when there is none."""
+    import mlflow
+
+    uri = tracking_uri(settings)
+    if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).is_file():
+        raise RegistryError(f"MLflow store {uri}: no such store yet (train and register a model first: "
+                            "pld train, pld register)")
+    _use_store(settings)
+    return mlflow.MlflowClient(uri, uri)
+
+
+def _use_store(settings: Settings) -> str:
+    """Point mlflow's tracking and registry at the store in force, once it answers."""
+    import mlflow
+
+    uri = tracking_uri(settings)
+    check_reachable(uri, settings.registry.connect_timeout_s)
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # pld shows its own progress
+    # mlflow mirrors the URI into $MLFLOW_TRACKING_URI, which would then outrank params.yaml
+    # for every later call in this process: put the variable back as the user left it.
+    users = os.environ.get(TRACKING_ENV)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    if users is None:
+        os.environ.pop(TRACKING_ENV, None)
+    else:
+        os.environ[TRACKING_ENV] = users
+    return uri
+
+
+def check_reachable(uri: str, timeout_s: float) -> None:
+    """Raise RegistryError when an http(s) tracking server does not answer within ``timeout_s``."""
+    if not uri.startswith(("http://", "https://")):
+        return
+    try:
+        with urllib.request.urlopen(uri.rstrip("/") + "/health", timeout=timeout_s):
+            pass
+    except urllib.error.HTTPError:
+        pass  # it answered: a proxy without /health is still a server that is up
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise RegistryError(f"MLflow tracking server {uri}: unreachable ({reason})") from None
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line, for one-line errors."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 @contextlib.contextmanager
 def start_run(settings: Settings, run_name: str, tags: dict[str, Any] | None = None) -> Iterator["mlflow.ActiveRun"]:
-    """Start an MLflow run tagged with the git commit and the Dagster run id (when there is one)."""
+    """Start an MLflow run tagged with the git commit, the data version and the Dagster run id."""
     import mlflow
 
     experiment_id = configure(settings)
     all_tags = {"git_commit": git_commit(settings.root), **(tags or {})}
+    if (version := dataset_version(settings)) is not None:
+        all_tags.setdefault("data_version", version)
     if dagster_run := os.environ.get(DAGSTER_RUN_ENV):
         all_tags.setdefault("dagster_run_id", dagster_run)
     with mlflow.start_run(experiment_id=experiment_id, run_name=run_name,
                           tags={k: str(v) for k, v in all_tags.items()}) as run:
         yield run
+
+
+def dataset_version(settings: Settings) -> str | None:
+    """The content hash of the configured dataset's ingested tables, or None before ingestion."""
+    ingested = settings.dataset_dir("ingested")
+    if not (ingested / "videos.parquet").is_file():
+        return None
+    from pld_core.data import data_version
+
+    return data_version(ingested)
 
 
 def git_commit(root: Path) -> str:

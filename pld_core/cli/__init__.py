@@ -14,7 +14,7 @@ import click
 from pld_core.cli.context import CliContext
 from pld_core.errors import PldError
 
-COMMAND_MODULES = ["video", "demo"]
+COMMAND_MODULES = ["video", "demo", "registry", "labels", "creative", "saliency", "train", "evaluate", "data"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

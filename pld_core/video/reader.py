@@ -191,7 +191,7 @@ class DecordReader(VideoReader):
             raise VideoError(self.path, f"decord sees {len(self._vr)} frames, probe {self.info.n_frames}")
 
     def _open(self, size: tuple[int, int] | None):
-        import decord
+        decord = _import_decord()
 
         dims = {"height": size[0], "width": size[1]} if size else {}
         try:
@@ -227,12 +227,19 @@ class DecordReader(VideoReader):
         self._vr = None
 
 
+def _import_decord():
+    """Import decord, with cv2 first: decord's bundled zlib otherwise breaks cv2's PNG codec."""
+    import cv2  # noqa: F401
+    import decord
+
+    return decord
+
+
 def available_backends() -> dict[str, type[VideoReader]]:
     """Backends that import here, by name; PyAV is always present."""
     backends: dict[str, type[VideoReader]] = {}
     try:
-        import decord  # noqa: F401
-
+        _import_decord()
         backends["decord"] = DecordReader
     except ImportError:
         pass
