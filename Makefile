@@ -33,7 +33,7 @@ ui: $(STAMP)
 	$(PY) -m orchestration.ui
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf data/raw/demo data/ingested data/labels data/pseudo models reports .dagster .cache

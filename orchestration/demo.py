@@ -4,7 +4,8 @@
 
 Two runs of ``full_pipeline``: first ``raw_videos`` (the demo data, one partition per video),
 then everything over all video partitions. ``make ui`` shows both runs, the asset graph and
-every materialization's metadata afterwards.
+every materialization's metadata afterwards. With ``PLD_PROFILE=team`` each run's steps go
+through the team's executor (Celery workers, deploy/README.md) instead of this process.
 """
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ JOB = "full_pipeline"
 
 @dataclass
 class DemoRuns:
-    """The two in-process runs of the demo."""
+    """The two runs of the demo (in process, or with the team profile through its executor)."""
 
-    discover: dg.ExecuteInProcessResult
-    pipeline: dg.ExecuteInProcessResult | None   # None when discovery failed
+    discover: dg.ExecuteInProcessResult | dg.JobExecutionResult
+    pipeline: dg.ExecuteInProcessResult | dg.JobExecutionResult | None   # None when discovery failed
 
     @property
     def success(self) -> bool:
@@ -35,18 +36,33 @@ class DemoRuns:
 def run_demo(instance: dg.DagsterInstance, params_path: str | None = None, overrides: list[str] | None = None,
              log_level: str = "INFO") -> DemoRuns:
     """Materialize every asset and check of the code location on ``instance``."""
-    from orchestration.definitions import defs
-
-    job = defs().resolve_job_def(JOB)
     run_config = demo_run_config(params_path, overrides, log_level)
-    discover = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
-                                      asset_selection=[dg.AssetKey("raw_videos")])
+    print("pld demo: run 1/2, raw_videos: the demo data and one partition per video", flush=True)
+    discover = _execute(instance, run_config, asset_selection=[dg.AssetKey("raw_videos")])
     if not discover.success:
         return DemoRuns(discover, None)
     keys = instance.get_dynamic_partitions(videos.name)
-    pipeline = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
-                                      tags={RANGE_START: keys[0], RANGE_END: keys[-1]})
+    print(f"pld demo: run 2/2, {JOB} over {len(keys)} video partitions", flush=True)
+    pipeline = _execute(instance, run_config, tags={RANGE_START: keys[0], RANGE_END: keys[-1]})
     return DemoRuns(discover, pipeline)
+
+
+def full_pipeline_job() -> dg.JobDefinition:
+    """``full_pipeline`` of the code location; Celery workers rebuild the job through this function."""
+    from orchestration.definitions import defs
+
+    return defs().resolve_job_def(JOB)
+
+
+def _execute(instance: dg.DagsterInstance, run_config: dict, **selection):
+    """One run: in this process, or (team profile) here with its steps on the profile's executor."""
+    from orchestration.resources import current_profile
+
+    if current_profile() == "team":
+        job = dg.build_reconstructable_job("orchestration.demo", "full_pipeline_job")  # also under python -m
+        return dg.execute_job(job, instance, run_config=run_config, raise_on_error=False, **selection)
+    return full_pipeline_job().execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
+                                                  **selection)
 
 
 def demo_run_config(params_path: str | None, overrides: list[str] | None = None, log_level: str = "INFO") -> dict:
@@ -76,8 +92,8 @@ def where_to_look(instance: dg.DagsterInstance, seconds: float) -> str:
         f"  saliency     {pseudo.get('folder')}",
         f"  checkpoint   {trained.get('checkpoint')}",
         f"  evaluation   {evaluation.get('report')}",
-        f"  champion     {registered.get('model_uri')} -> version {registered.get('aliases.champion')} "
-        f"({registered.get('decision.reason')})",
+        f"  champion     models:/{registered.get('model_name')}@champion = version "
+        f"{registered.get('aliases.champion')} (gate: {registered.get('decision.reason')})",
         f"  ad clip      {clips.get('first_clip')}  (preview {clips.get('first_preview')})",
     ])
 

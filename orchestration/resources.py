@@ -62,11 +62,6 @@ class MlflowResource(dg.ConfigurableResource):
         else:
             os.environ[DAGSTER_RUN_ENV] = self._previous_run_id
 
-    def tracking_uri(self, settings: Settings) -> str:
-        from pld_core.tracking import tracking_uri
-
-        return tracking_uri(settings)
-
     def log_files(self, settings: Settings, run_name: str, files: list[Path], tags: dict[str, str]) -> str:
         """One MLflow run (pld_core.tracking) holding ``files`` as artifacts; returns its id."""
         import mlflow
@@ -78,11 +73,15 @@ class MlflowResource(dg.ConfigurableResource):
                 mlflow.log_artifact(str(path))
         return run.info.run_id
 
-    def run_url(self, settings: Settings, run_id: str) -> str:
-        """Link to an MLflow run in the UI."""
+    def experiment_url(self, settings: Settings) -> str:
+        """Link to the experiment (``registry.experiment``) in the UI."""
         from pld_core.tracking import configure
 
-        return f"{self.ui_url.rstrip('/')}/#/experiments/{configure(settings)}/runs/{run_id}"
+        return f"{self.ui_url.rstrip('/')}/#/experiments/{configure(settings)}"
+
+    def run_url(self, settings: Settings, run_id: str) -> str:
+        """Link to an MLflow run in the UI."""
+        return f"{self.experiment_url(settings)}/runs/{run_id}"
 
     def model_version_url(self, name: str, version: str | int) -> str:
         """Link to a registered model version in the UI."""
@@ -97,17 +96,17 @@ class DvcResource(dg.ConfigurableResource):
     def commit(self, settings: Settings, stage: str) -> str:
         """Record what an asset built as ``stage``'s outputs in dvc.lock and the DVC cache.
 
-        Only when the settings root is a DVC workspace (dvc.yaml and .dvc/) whose params.yaml
-        names the same folders (DVC stages read that file); returns what was done, for metadata.
+        Only when the settings root is a DVC workspace (dvc.yaml and .dvc/) and this run's
+        settings are exactly its params.yaml (which DVC stages read), so that dvc.lock tells the
+        truth; returns what was done, for the asset's metadata.
         """
         from pld_core.data.dvc import DvcWorkspace
 
         root = settings.root
         if not ((root / "dvc.yaml").is_file() and (root / ".dvc").is_dir()):
             return f"not recorded: {root} is not a DVC workspace"
-        own = load_settings(root / "params.yaml")
-        if (own.paths, own.dataset) != (settings.paths, settings.dataset):
-            return f"not recorded: this run's folders differ from {root / 'params.yaml'}, which DVC stages use"
+        if load_settings(root / "params.yaml") != settings:
+            return f"not recorded: this run's settings differ from {root / 'params.yaml'}, which DVC stages read"
         DvcWorkspace(settings.root, timeout_s=self.timeout_s).run("commit", "--force", stage)
         return f"recorded as DVC stage {stage}"
 

@@ -13,10 +13,12 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from orchestration.resources import DEFAULT_MLFLOW_UI, MLFLOW_UI_ENV
 
+PROJECT = Path(__file__).resolve().parent.parent   # holds pyproject.toml
 HOST = "127.0.0.1"
 DAGSTER_PORT = 3000
 DAGSTER_URL = f"http://{HOST}:{DAGSTER_PORT}"
@@ -29,9 +31,12 @@ def is_local_store(tracking_uri: str) -> bool:
 
 
 def commands(dagster_port: int, mlflow_port: int, tracking_uri: str) -> dict[str, list[str]]:
-    """The processes to start: Dagster always, MLflow when the store is the local embedded one."""
-    procs = {"dagster": [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions",
-                         "-h", HOST, "-p", str(dagster_port)]}
+    """The processes to start: Dagster always, MLflow when the store is the local embedded one.
+
+    Dagster finds the code location (``pld``) through ``[tool.dagster]`` in pyproject.toml,
+    so it runs from the project folder.
+    """
+    procs = {"dagster": [sys.executable, "-m", "dagster", "dev", "-h", HOST, "-p", str(dagster_port)]}
     if is_local_store(tracking_uri):
         procs["mlflow"] = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", tracking_uri,
                            "--host", HOST, "--port", str(mlflow_port)]
@@ -51,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     uri = tracking_uri(load_settings())
     mlflow_url = f"http://{HOST}:{args.mlflow_port}" if is_local_store(uri) else uri
     env = {**os.environ, MLFLOW_UI_ENV: mlflow_url}
-    procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands(args.dagster_port, args.mlflow_port,
-                                                                             uri).items()}
+    procs = {name: subprocess.Popen(cmd, env=env, cwd=PROJECT)
+             for name, cmd in commands(args.dagster_port, args.mlflow_port, uri).items()}
     print(f"\nDagster UI: http://{HOST}:{args.dagster_port}\nMLflow UI:  {mlflow_url}\n(Ctrl-C stops both)",
           flush=True)
     try:

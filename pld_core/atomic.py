@@ -44,6 +44,23 @@ def atomic_path(final: str | Path, suffix: str | None = None) -> Iterator[Path]:
             tmp.unlink()
 
 
+def reserved_memmap(tmp: str | Path, dtype: Any, shape: tuple[int, ...]) -> Any:
+    """A writable .npy memory map at ``tmp`` with its whole size allocated on disk first.
+
+    Pages of a sparse file are only allocated when written through the map; on a full disk
+    that write kills the process (SIGBUS). Allocating up front makes it an OSError here,
+    which ``atomic_path`` reports as an OutputError.
+    """
+    import numpy as np
+
+    array = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=shape)
+    with open(tmp, "r+b") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size:
+            os.posix_fallocate(handle.fileno(), 0, size)
+    return array
+
+
 def write_text(final: str | Path, text: str) -> Path:
     """Write ``text`` to ``final`` atomically."""
     with atomic_path(final) as tmp:
@@ -53,7 +70,12 @@ def write_text(final: str | Path, text: str) -> Path:
 
 def write_json(final: str | Path, obj: Any) -> Path:
     """Write ``obj`` as indented JSON to ``final`` atomically."""
-    return write_text(final, json.dumps(obj, indent=2, sort_keys=False, default=_json_default) + "\n")
+    return write_text(final, json_text(obj))
+
+
+def json_text(obj: Any) -> str:
+    """``obj`` as the indented JSON text ``write_json`` writes."""
+    return json.dumps(obj, indent=2, sort_keys=False, default=_json_default) + "\n"
 
 
 def _json_default(obj: Any) -> Any:

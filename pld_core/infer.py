@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +23,7 @@ import numpy as np
 
 from pld_core.config import Settings, VideoSettings
 from pld_core.errors import ModelError
-from pld_core.video import VideoInfo, Window, open_video, window_starts
+from pld_core.video import VideoInfo, Window, open_video, prefetch, window_starts, windows_from
 
 if TYPE_CHECKING:
     import torch
@@ -91,34 +89,39 @@ class WindowMerger:
         return scores, self.map_sum / self.count[:, None, None].astype(np.float32)
 
 
+@dataclass
 class Scorer:
-    """A network plus the windowing it was trained with."""
+    """A network plus the windowing it was trained with (build one with ``load_scorer``)."""
 
-    def __init__(self, model: "torch.nn.Module", *, size: tuple[int, int], window: int, stride: int, fps: float,
-                 batch_size: int, backend: str, device: "torch.device | str", model_ref: str,
-                 amp: bool = False):
-        self.model = model
-        self.size = size
-        self.window = window
-        self.stride = stride
-        self.fps = fps
-        self.batch_size = batch_size
-        self.backend = backend
-        self.device = device
-        self.model_ref = model_ref
-        self.amp = amp
+    model: "torch.nn.Module"
+    size: tuple[int, int]          # (height, width) the network takes
+    window: int
+    stride: int
+    fps: float                     # sampling rate of the scored frames
+    batch_size: int                # windows per forward pass
+    backend: str                   # video decoder
+    device: "torch.device"
+    model_ref: str
+    amp: bool = False
 
     @property
     def has_maps(self) -> bool:
         """Whether the network gives pixel maps (PLD) or frame scores only (frame ablation)."""
         return bool(getattr(self.model, "has_pixel_maps", False))
 
-    def score_video(self, path: str | Path, with_maps: bool = False) -> VideoScores:
-        """Score every frame of ``path`` sampled at ``fps``; ``with_maps`` also merges pixel maps."""
+    def score_video(self, path: str | Path, with_maps: bool = False,
+                    on_frame: Callable[[np.ndarray], None] | None = None) -> VideoScores:
+        """Score every frame of ``path`` sampled at ``fps``; ``with_maps`` also merges pixel maps.
+
+        ``on_frame`` is handed every decoded frame, in order, in the decoding thread: another
+        per-frame pass (e.g. the shot scan of ``pld highlight``) without decoding again.
+        """
         if with_maps and not self.has_maps:
             raise ModelError(f"{self.model_ref}: a frame-level model has no pixel maps to return")
         with open_video(path, backend=self.backend, size=self.size, fps=self.fps) as reader:
-            windows = _prefetch(reader.iter_windows(self.window, self.stride), PREFETCH_BATCHES * self.batch_size)
+            frames = reader.iter_frames() if on_frame is None else _tap(reader.iter_frames(), on_frame)
+            windows = windows_from(frames, len(reader), self.window, self.stride)
+            windows = prefetch(windows, PREFETCH_BATCHES * self.batch_size)
             scores, maps = self._score_windows(windows, len(reader), with_maps, desc=Path(path).name)
             info = reader.info
         return VideoScores(frame_scores=scores, fps=self.fps, maps=maps, model_ref=self.model_ref, info=info)
@@ -128,7 +131,8 @@ class Scorer:
         frames = np.asarray(frames)
         if frames.ndim != 4 or frames.shape[-1] != 3 or len(frames) == 0:
             raise ModelError(f"score_frames expects uint8 frames [T, H, W, 3], got shape {frames.shape}")
-        return self._score_windows(_windows_of(frames, self.window, self.stride), len(frames), self.has_maps)
+        windows = windows_from(iter(frames), len(frames), self.window, self.stride)
+        return self._score_windows(windows, len(frames), self.has_maps)
 
     def _score_windows(self, windows: Iterable[Window], n_frames: int, with_maps: bool,
                        desc: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -181,7 +185,8 @@ def load_scorer(model: str | Path, settings: Settings) -> Scorer:
         log.warning("%s was trained at %.3g fps; scoring at video.fps = %.3g", ref, video.fps, settings.video.fps)
     device = resolve_device(settings.train.device)
     _cap_threads()
-    return make_scorer(model_from_checkpoint(ckpt, path), video, settings, device, model_ref=ref)
+    network = fold_batchnorm(model_from_checkpoint(ckpt, path))
+    return make_scorer(network, video, settings, device, model_ref=ref)
 
 
 def make_scorer(model: "torch.nn.Module", video: VideoSettings, settings: Settings, device: "torch.device",
@@ -224,6 +229,20 @@ def _resolve_checkpoint(ref: str, settings: Settings) -> Path:
     return Path(ref)
 
 
+def fold_batchnorm(model: "torch.nn.Module") -> "torch.nn.Module":
+    """Fold each eval-mode BatchNorm3d into the Conv3d before it, in place: the same outputs
+    (to float rounding) from one pass instead of two (make bench: pld score ~10% faster on CPU)."""
+    from torch import nn
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    for seq in model.modules():
+        if isinstance(seq, nn.Sequential):
+            for i in range(len(seq) - 1):
+                if isinstance(seq[i], nn.Conv3d) and isinstance(seq[i + 1], nn.BatchNorm3d):
+                    seq[i], seq[i + 1] = fuse_conv_bn_eval(seq[i], seq[i + 1]), nn.Identity()
+    return model
+
+
 def _cap_threads() -> None:
     """Never run more torch threads than the CPUs this process may use."""
     import torch
@@ -233,15 +252,10 @@ def _cap_threads() -> None:
         torch.set_num_threads(available)
 
 
-def _windows_of(frames: np.ndarray, window: int, stride: int) -> Iterator[Window]:
-    """The windows ``VideoReader.iter_windows`` would give for these frames (short ones padded)."""
-    n = len(frames)
-    for start in window_starts(n, window, stride):
-        chunk = frames[start:start + window]
-        n_valid = len(chunk)
-        if n_valid < window:
-            chunk = np.concatenate([chunk, np.repeat(chunk[-1:], window - n_valid, axis=0)])
-        yield Window(start=start, frames=chunk, n_valid=n_valid)
+def _tap(frames: Iterator[np.ndarray], on_frame: Callable[[np.ndarray], None]) -> Iterator[np.ndarray]:
+    for frame in frames:
+        on_frame(frame)
+        yield frame
 
 
 def _batches(items: Iterable[Window], size: int) -> Iterator[list[Window]]:
@@ -253,44 +267,3 @@ def _batches(items: Iterable[Window], size: int) -> Iterator[list[Window]]:
             batch = []
     if batch:
         yield batch
-
-
-_DONE = object()
-
-
-def _prefetch(items: Iterator[Any], depth: int) -> Iterator[Any]:
-    """Run ``items`` in a background thread, ``depth`` ahead; its exceptions re-raise here."""
-    buffer: queue.Queue = queue.Queue(maxsize=max(1, depth))
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                buffer.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return
-            put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            put(exc)
-
-    thread = threading.Thread(target=produce, name="pld-decode", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = buffer.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join(timeout=5)

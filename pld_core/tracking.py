@@ -2,7 +2,8 @@
 
 The tracking URI is, in order: ``$MLFLOW_TRACKING_URI`` (a team's server), then
 ``registry.tracking_uri`` from params.yaml, then the embedded default
-``sqlite:///<paths.mlruns>/mlflow.db`` with artifacts under ``<paths.mlruns>/artifacts``.
+``sqlite:///<paths.mlruns>/mlflow.db`` with artifacts under ``<paths.mlruns>/artifacts``;
+a team's database store (``postgresql+psycopg://...``) keeps them under ``$PLD_ARTIFACT_ROOT``.
 Every run is tagged with the git commit, the data version of the configured dataset
 (when it is ingested) and the Dagster run id (when there is one). A tracking server
 that does not answer is reported at once as a RegistryError, not after minutes of retries.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import subprocess
 import urllib.error
 import urllib.request
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 
 DAGSTER_RUN_ENV = "PLD_DAGSTER_RUN_ID"
 TRACKING_ENV = "MLFLOW_TRACKING_URI"
+ARTIFACT_ENV = "PLD_ARTIFACT_ROOT"
+DATABASE_SCHEMES = ("postgresql", "mysql", "mssql", "sqlite")
 
 
 def tracking_uri(settings: Settings) -> str:
@@ -40,10 +44,21 @@ def tracking_uri(settings: Settings) -> str:
 
 
 def artifact_location(settings: Settings) -> str | None:
-    """Where a new experiment keeps artifacts: under paths.mlruns for a local store."""
+    """Where a new experiment keeps artifacts.
+
+    ``$PLD_ARTIFACT_ROOT/<experiment>`` when set (a folder every host mounts, or an object store
+    URL such as ``s3://bucket/prefix``); else ``artifacts/`` beside the embedded SQLite store;
+    else the tracking server's choice (None). Any other database store needs the variable.
+    """
     uri = tracking_uri(settings)
+    if root := os.environ.get(ARTIFACT_ENV):
+        base = root if "://" in root else Path(root).resolve().as_uri()
+        return f"{base.rstrip('/')}/{settings.registry.experiment}"
     if uri.startswith("sqlite:///"):
         return (Path(uri.removeprefix("sqlite:///")).parent / "artifacts").as_uri()
+    if uri.split(":", 1)[0].split("+", 1)[0] in DATABASE_SCHEMES:
+        raise RegistryError(f"MLflow store {shown(uri)}: set ${ARTIFACT_ENV} to a folder every host mounts "
+                            "or to s3://bucket/prefix, for the artifacts of a database store")
     return None
 
 
@@ -51,21 +66,29 @@ def configure(settings: Settings) -> str:
     """Point mlflow at the store, create it and the experiment once; returns the experiment id.
 
     Creation is serialized with a file lock beside a SQLite store, so parallel first
-    runs do not race on the schema migration.
+    runs do not race on the schema migration; on a shared database the loser of a race
+    to create the experiment uses the winner's.
     """
     import mlflow
 
     uri = _use_store(settings)
+    name = settings.registry.experiment
     with _store_lock(uri):
         try:
             client = mlflow.MlflowClient()
-            experiment = client.get_experiment_by_name(settings.registry.experiment)
-            if experiment is not None:
+            if (experiment := client.get_experiment_by_name(name)) is not None:
                 return experiment.experiment_id
-            return client.create_experiment(settings.registry.experiment,
-                                            artifact_location=artifact_location(settings))
+            location = artifact_location(settings)
+            try:
+                return client.create_experiment(name, artifact_location=location)
+            except Exception:
+                if (experiment := client.get_experiment_by_name(name)) is None:
+                    raise
+                return experiment.experiment_id
+        except RegistryError:
+            raise
         except Exception as exc:  # MlflowException, connection and SQL errors alike
-            raise RegistryError(f"MLflow store {uri}: {first_line(exc)}") from None
+            raise RegistryError(f"MLflow store {shown(uri)}: {first_line(exc)}") from None
 
 
 def client(settings: Settings) -> "mlflow.MlflowClient":
@@ -110,7 +133,12 @@ def check_reachable(uri: str, timeout_s: float) -> None:
         pass  # it answered: a proxy without /health is still a server that is up
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise RegistryError(f"MLflow tracking server {uri}: unreachable ({reason})") from None
+        raise RegistryError(f"MLflow tracking server {shown(uri)}: unreachable ({reason})") from None
+
+
+def shown(uri: str) -> str:
+    """``uri`` with any password replaced by ``***``, for messages and logs."""
+    return re.sub(r"(://[^/:@]+:)[^/@]+@", r"\1***@", uri)
 
 
 def first_line(exc: BaseException) -> str:
@@ -158,13 +186,20 @@ def git_commit(root: Path) -> str:
 
 
 @contextlib.contextmanager
-def _store_lock(uri: str) -> Iterator[None]:
+def registry_lock(settings: Settings) -> Iterator[None]:
+    """One promotion gate at a time among the processes sharing a SQLite store (a server: no lock)."""
+    with _store_lock(tracking_uri(settings), ".mlflow-registry.lock"):
+        yield
+
+
+@contextlib.contextmanager
+def _store_lock(uri: str, name: str = ".mlflow.lock") -> Iterator[None]:
     if not uri.startswith("sqlite:///"):
         yield
         return
     db = Path(uri.removeprefix("sqlite:///"))
     db.parent.mkdir(parents=True, exist_ok=True)
-    with open(db.parent / ".mlflow.lock", "w") as handle:
+    with open(db.parent / name, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

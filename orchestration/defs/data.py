@@ -10,12 +10,16 @@ from orchestration.resources import DvcResource, SettingsResource
 from pld_core.config import Settings
 from pld_core.errors import DataError
 
+GX_SUITES = ("videos", "annotations", "raters", "splits")   # pld_core.data.validation's tables
+
 
 @dg.asset(group_name="data", kinds={"video"})
-def raw_videos(context: dg.AssetExecutionContext, settings: SettingsResource, dvc: DvcResource) -> dg.MaterializeResult:
+def raw_videos(context: dg.AssetExecutionContext, settings: SettingsResource,
+               dvc: DvcResource) -> dg.MaterializeResult:
     """The dataset's source folder: the demo generated when absent, inbox deliveries moved in.
 
-    Registers one ``videos`` partition per video of the dataset.
+    Registers one ``videos`` partition per readable video of the dataset; unreadable ones are
+    listed under ``skipped`` (docs/operations.md).
     """
     from pld_core.data import read_dataset
 
@@ -24,11 +28,15 @@ def raw_videos(context: dg.AssetExecutionContext, settings: SettingsResource, dv
     generated = _generate_demo_if_absent(s, source)
     recorded = dvc.commit(s, "demo_data") if generated else "unchanged"
     landed = land_delivery(s.path(s.paths.inbox), source)
-    ids = read_dataset(s.dataset.format, source, s).videos["video_id"].tolist()
-    new = [k for k in ids if not context.instance.has_dynamic_partition(videos.name, k)]
+    dataset = read_dataset(s.dataset.format, source, s)
+    ids = dataset.videos["video_id"].tolist()
+    known = context.instance.get_dynamic_partitions(videos.name)
+    new = [k for k in ids if k not in known]
     context.instance.add_dynamic_partitions(videos.name, new)
     return dg.MaterializeResult(metadata={
         "videos": len(ids), "new_partitions": len(new), "demo_generated": generated, "dvc": recorded,
+        "partitions_without_video": dg.MetadataValue.json(sorted(set(known) - set(ids))),
+        "skipped": dg.MetadataValue.json(dataset.skipped),
         "landed_from_inbox": dg.MetadataValue.json([str(p) for p in landed]),
         "source": dg.MetadataValue.path(str(source)),
     })
@@ -41,6 +49,8 @@ def ingested_dataset(context: dg.AssetExecutionContext, settings: SettingsResour
     """The canonical videos/annotations tables (pld_core.data.ingest); a partition is one video's row.
 
     Ingestion is incremental (videos are measured once, by checksum), so a new video costs its own work.
+    A run over many videos goes on without those whose file became unreadable (``skipped``); a
+    run for one such video fails naming it.
     """
     from pld_core.data import ingest, load_ingested
 
@@ -49,14 +59,16 @@ def ingested_dataset(context: dg.AssetExecutionContext, settings: SettingsResour
     summary = ingest(s.dataset.format, s.path(s.dataset.source), out, s)
     table = load_ingested(out).videos.set_index("video_id")
     keys = list(context.partition_keys)
-    if missing := sorted(set(keys) - set(table.index)):
-        raise DataError(out, f"videos {', '.join(missing)} have partitions but are not in dataset {s.dataset.name}")
-    rows = table.loc[keys].reset_index()
+    missing = {k: summary.skipped.get(k, f"not in dataset {s.dataset.name}") for k in keys if k not in table.index}
+    if len(missing) == len(keys):
+        raise DataError(out, "; ".join(f"video {k}: {why}" for k, why in missing.items()))
+    rows = table.loc[[k for k in keys if k not in missing]].reset_index()
     return dg.MaterializeResult(
         metadata={**scalar_metadata(summary), "tables": dg.MetadataValue.path(str(out)),
                   "dvc": dvc.commit(s, "ingest"),
                   "changes": dg.MetadataValue.json({k: getattr(summary, k) for k in ("added", "updated", "removed")}),
                   "warnings": dg.MetadataValue.json(summary.warnings),
+                  "skipped": dg.MetadataValue.json(summary.skipped),
                   "videos": markdown_table(rows.to_dict("records"), ["video_id", "split", "duration_s", "fps",
                                                                      "n_frames", "width", "height", "checksum"])},
         data_version=dg.DataVersion(rows["checksum"].iloc[0]) if len(keys) == 1 else None)
@@ -71,9 +83,6 @@ def _generate_demo_if_absent(s: Settings, source: Path) -> bool:
         return False
     make_demo_dataset(source, s.demo, name=s.dataset.name)
     return True
-
-
-GX_SUITES = ("videos", "annotations", "raters", "splits")
 
 
 @dg.multi_asset_check(specs=[dg.AssetCheckSpec(f"gx_{table}_suite", asset="ingested_dataset", blocking=True,

@@ -2,7 +2,7 @@
 import dagster as dg
 
 from orchestration.metadata import markdown_table
-from orchestration.resources import SettingsResource
+from orchestration.resources import DvcResource, MlflowResource, SettingsResource
 from pld_core.data.sources import read_json
 
 EVALUATION_FILE = "evaluation.json"
@@ -10,8 +10,12 @@ EVALUATION_FILE = "evaluation.json"
 
 @dg.asset(deps=["trained_model"], group_name="model", kinds={"pandas"},
           automation_condition=dg.AutomationCondition.eager())
-def benchmark_evaluation(settings: SettingsResource) -> dg.MaterializeResult:
-    """The trained checkpoint against the held-out split and chance baselines (pld_core.evaluate)."""
+def benchmark_evaluation(settings: SettingsResource, mlflow: MlflowResource,
+                         dvc: DvcResource) -> dg.MaterializeResult:
+    """The trained checkpoint against the held-out split and chance baselines (pld_core.evaluate).
+
+    pld_core.evaluate logs the report as an MLflow run of the experiment (tagged with this run's id).
+    """
     from pld_core.evaluate import evaluate_model
     from pld_core.train.result import TrainResult
 
@@ -27,6 +31,8 @@ def benchmark_evaluation(settings: SettingsResource) -> dg.MaterializeResult:
         "metrics_vs_baselines": markdown_table(_metric_rows(evaluation)),
         "report": dg.MetadataValue.path(str(out)),
         "plot": dg.MetadataValue.path(str(out.with_suffix(".png"))),
+        "dvc": dvc.commit(s, "evaluate"),
+        "mlflow_experiment": dg.MetadataValue.url(mlflow.experiment_url(s)),
     })
 
 

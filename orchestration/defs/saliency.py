@@ -12,16 +12,21 @@ from orchestration.resources import DvcResource, MlflowResource, SettingsResourc
 def saliency_pseudo_labels(context: dg.AssetExecutionContext, settings: SettingsResource, dvc: DvcResource,
                            mlflow: MlflowResource) -> dg.MaterializeResult:
     """Where a viewer would look: one map per sampled frame of each video (pld_core.saliency)."""
+    from pld_core.data import load_ingested
     from pld_core.saliency import build_pseudo_labels
 
     s = settings.load()
     out = s.dataset_dir("pseudo")
     keys = list(context.partition_keys)
-    summary = build_pseudo_labels(s.dataset_dir("ingested"), out, s, video_ids=keys)
+    ingested = set(load_ingested(s.dataset_dir("ingested")).videos["video_id"])
+    summary = build_pseudo_labels(s.dataset_dir("ingested"), out, s, video_ids=[k for k in keys if k in ingested])
+    skipped = {**{k: "not ingested (see ingested_dataset's skipped)" for k in keys if k not in ingested},
+               **summary.skipped_reasons}
     run_id = mlflow.log_files(s, "saliency previews", summary.previews,
                               {"stage": "pseudo_labels", "partitions": str(len(keys))})
-    metadata = {**scalar_metadata(summary), "folder": dg.MetadataValue.path(str(out)), "dvc": dvc.commit(s, "pseudo_labels"),
-                "skipped": dg.MetadataValue.json(summary.skipped_reasons),
+    metadata = {**scalar_metadata(summary), "folder": dg.MetadataValue.path(str(out)),
+                "dvc": dvc.commit(s, "pseudo_labels"),
+                "skipped": dg.MetadataValue.json(skipped),
                 "previews_in_mlflow": dg.MetadataValue.url(mlflow.run_url(s, run_id))}
     if len(keys) == 1:
         metadata["preview"] = dg.MetadataValue.path(str(out / "previews" / f"{keys[0]}.png"))
@@ -30,9 +35,10 @@ def saliency_pseudo_labels(context: dg.AssetExecutionContext, settings: Settings
 
 @dg.asset_check(asset=saliency_pseudo_labels,
                 description="Each video of the run has maps, and they are not one constant value.")
-def pseudo_labels_not_flat(context: dg.AssetCheckExecutionContext, settings: SettingsResource) -> dg.AssetCheckResult:
+def pseudo_labels_not_flat(context: dg.AssetCheckExecutionContext,
+                           settings: SettingsResource) -> dg.AssetCheckResult:
     folder = settings.load().dataset_dir("pseudo")
-    keys = _run_partition_keys(context) or sorted(p.stem for p in folder.glob("*.npz"))
+    keys = _run_partition_keys(context) or sorted(p.stem for p in folder.glob("[!.]*.npz"))  # not temporaries
     problems, flat_frames = {}, 0
     for key in keys:
         if not (folder / f"{key}.npz").is_file():

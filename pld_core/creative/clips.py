@@ -11,6 +11,7 @@ but at least ``creative.min_seconds`` long gives one clip of the whole video
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pld_core.atomic import write_json
+from pld_core.atomic import atomic_path, write_json
 from pld_core.creative.aspect import crop_size, parse_aspect
 from pld_core.creative.camera import crop_boxes, map_targets, shot_camera_path
 from pld_core.creative.highlights import HighlightSource, VideoAnalysis, resolve_source
@@ -112,17 +113,23 @@ def prepare_video(video: Path, out: Path, request: ClipRequest, settings: "Setti
 
 def clips_for_video(job: VideoJob, source: HighlightSource, settings: "Settings", report: Path | None = None,
                     preview: Path | None = None) -> list[ClipResult]:
-    """Analyse the job's video, choose its windows, render them, write the report and preview."""
+    """Analyse the job's video, choose its windows, render them, write the report and preview.
+
+    The clips are renamed into place only once the report and preview are written, so a
+    failure (a full disk, say) leaves no clip without its report, nor replaces an old clip.
+    """
     planner = _ClipPlanner(source.analyze(job.video), job.crop, settings)
     request = job.request
     length = len(planner.analysis.scores) if job.shortened else round(request.seconds * planner.analysis.fps)
     segments = planner.choose(length, request.count)
-    clips = [planner.render(rank, segment, path, job.n_frames, job.shortened)
-             for rank, (segment, path) in enumerate(zip(segments, clip_paths(job.out, request.count)), start=1)]
-    if report is not None:
-        write_json(report, build_report(planner.analysis, clips, request.to_dict()))
-    if preview is not None:
-        write_preview(Path(preview), planner.analysis, clips)
+    with contextlib.ExitStack() as pending:
+        clips = [planner.render(rank, segment, path, job.n_frames, job.shortened,
+                                write_to=pending.enter_context(atomic_path(path)))
+                 for rank, (segment, path) in enumerate(zip(segments, clip_paths(job.out, request.count)), start=1)]
+        if report is not None:
+            write_json(report, build_report(planner.analysis, clips, request.to_dict()))
+        if preview is not None:
+            write_preview(Path(preview), planner.analysis, clips)
     return clips
 
 
@@ -158,7 +165,9 @@ class _ClipPlanner:
     def _first_frame_of_shot(self, low: int, high: int) -> int:
         return refine_cuts(self.analysis.path, self.settings, [(low, high)])[0]
 
-    def render(self, rank: int, segment: Segment, out: Path, n_out: int, shortened: bool) -> ClipResult:
+    def render(self, rank: int, segment: Segment, out: Path, n_out: int, shortened: bool,
+               write_to: Path | None = None) -> ClipResult:
+        """Render ``segment`` as the clip ``out`` (written to ``write_to`` when given)."""
         analysis, info = self.analysis, self.analysis.info
         first, stop = source_frames(segment, self.sample_frames, info.n_frames, n_out, self._first_frame_of_shot)
         shot_starts = self._cuts_inside(first, stop)
@@ -166,7 +175,7 @@ class _ClipPlanner:
                                              self.frame_size, self.crop, info.fps, self.settings.creative)
         boxes = crop_boxes(centres, self.frame_size, self.crop)
         keep = np.unique(np.linspace(0, n_out - 1, self.settings.creative.preview_frames).round().astype(int))
-        kept = render_clip(analysis.path, out, first, boxes, self.settings, keep)
+        kept = render_clip(analysis.path, write_to or out, first, boxes, self.settings, keep)
         shown = np.flatnonzero((self.sample_frames >= first) & (self.sample_frames < stop))
         starts_in_clip = [s - first for s in shot_starts]
         quality = crop_quality(analysis.maps[shown], boxes[self.sample_frames[shown] - first], self.frame_size, boxes,

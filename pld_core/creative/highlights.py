@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pld_core.creative.shots import FrameScan, scan_video
+from pld_core.creative.shots import FrameScan, ShotScanner, scan_video
 from pld_core.errors import ModelError, RegistryError
 from pld_core.video import VideoInfo, probe
 
@@ -48,14 +48,38 @@ class VideoAnalysis:
 
 
 class HighlightSource(ABC):
-    """Turns a video file into a VideoAnalysis."""
+    """Turns a video file into a VideoAnalysis, cached by the video's checksum (``creative.cache``)."""
+
+    fallback_reason: str | None = None
 
     def __init__(self, settings: "Settings"):
         self.settings = settings
 
-    @abstractmethod
     def analyze(self, path: Path) -> VideoAnalysis:
+        """Score every sampled frame of ``path`` and draw its highlight maps, or read them from the cache."""
+        from pld_core.creative.cache import analysis_key, cache_file, load_analysis, save_analysis
+
+        path = Path(path)
+        stored = cache_file(self.settings, analysis_key(path, self.identity(), self.settings))
+        analysis = load_analysis(stored, path, self.fallback_reason)
+        if analysis is None:
+            analysis = self._analyze(path)
+            save_analysis(stored, analysis)
+        return analysis
+
+    @abstractmethod
+    def identity(self) -> dict:
+        """What, besides the video and the video settings, shapes the analysis (the cache key)."""
+
+    @abstractmethod
+    def _analyze(self, path: Path) -> VideoAnalysis:
         """Score every sampled frame of ``path`` and draw its highlight maps."""
+
+    def _teacher_identity(self) -> str:
+        from pld_core.saliency import load_teacher
+        from pld_core.saliency.pseudo import fingerprint
+
+        return fingerprint("", load_teacher(self.settings), self.settings)
 
     def _saliency(self, path: Path) -> tuple[np.ndarray, str]:
         from pld_core.saliency import video_saliency
@@ -70,14 +94,24 @@ class ModelHighlights(HighlightSource):
         super().__init__(settings)
         self.scorer = scorer
 
-    def analyze(self, path: Path) -> VideoAnalysis:
-        result = self.scorer.score_video(path, with_maps=self.scorer.has_maps)
+    def identity(self) -> dict:
+        scorer = self.scorer
+        return {"model": scorer.model_ref, "weights": weights_digest(scorer.model), "window": scorer.window,
+                "stride": scorer.stride, "size": list(scorer.size), "amp": scorer.amp,
+                "device": str(scorer.device), "saliency": None if scorer.has_maps else self._teacher_identity()}
+
+    def _analyze(self, path: Path) -> VideoAnalysis:
+        scorer, video = self.scorer, self.settings.video
+        # The shot scan runs on the frames decoded for scoring when it wants the same ones.
+        scanner = ShotScanner(self.settings) if (scorer.size, scorer.fps) == ((video.height, video.width),
+                                                                            video.fps) else None
+        result = scorer.score_video(path, with_maps=scorer.has_maps, on_frame=scanner.add if scanner else None)
         scores = np.clip(np.asarray(result.frame_scores, dtype=np.float32), 0.0, 1.0)
         if result.maps is not None:
             maps, map_source = np.asarray(result.maps, dtype=np.float32), result.model_ref
         else:  # a frame-level model has no pixel maps: crop by saliency instead
             maps, map_source = self._saliency(path)
-        scan = scan_video(path, self.settings)
+        scan = scanner.result() if scanner else scan_video(path, self.settings)
         if len(scores) != scan.n_frames or len(maps) != scan.n_frames:
             raise ModelError(f"{path}: model {result.model_ref} gave {len(scores)} scores and {len(maps)} maps "
                              f"for {scan.n_frames} sampled frames")
@@ -92,13 +126,33 @@ class SaliencyHighlights(HighlightSource):
         super().__init__(settings)
         self.reason = reason
 
-    def analyze(self, path: Path) -> VideoAnalysis:
+    @property
+    def fallback_reason(self) -> str:
+        return self.reason
+
+    def identity(self) -> dict:
+        return {"saliency": self._teacher_identity()}
+
+    def _analyze(self, path: Path) -> VideoAnalysis:
         info = probe(path)
         maps, map_source = self._saliency(path)
         scan = scan_video(path, self.settings, weights=maps)
         return VideoAnalysis(path=path, info=info, fps=self.settings.video.fps, scores=salient_motion_scores(scan),
                              maps=maps, scan=scan, model_ref=map_source, map_source=map_source,
                              fallback_reason=self.reason)
+
+
+def weights_digest(model) -> str:
+    """sha256 of a network's parameters and buffers, by name."""
+    import hashlib
+
+    import torch
+
+    digest = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
 
 
 def salient_motion_scores(scan: FrameScan) -> np.ndarray:

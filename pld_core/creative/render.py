@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pld_core.video import open_video, write_mp4
+from pld_core.video import open_video, prefetch, write_mp4
 
 if TYPE_CHECKING:
     from pld_core.config import Settings
+
+PREFETCH_FRAMES = 4  # native-size frames decoded ahead of the encoder
 
 
 def render_clip(video: Path, out: Path, first: int, boxes: np.ndarray, settings: "Settings",
@@ -35,5 +37,6 @@ def render_clip(video: Path, out: Path, first: int, boxes: np.ndarray, settings:
             yield frame[y:y + h, x:x + w]
 
     with open_video(video, backend=settings.video.backend) as reader:
-        write_mp4(out, cropped(reader.iter_frames(first, first + len(boxes))), fps=reader.info.fps)
+        frames = prefetch(reader.iter_frames(first, first + len(boxes)), PREFETCH_FRAMES)  # decode while encoding
+        write_mp4(out, cropped(frames), fps=reader.info.fps)
     return kept

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pld_core.errors import ModelError
-from pld_core.video import open_video
+from pld_core.video import open_video, prefetch
 
 if TYPE_CHECKING:
     from pld_core.config import Settings
 
 log = logging.getLogger(__name__)
 
+PREFETCH_FRAMES = 32  # decoded ahead in a background thread while histograms and motion are computed
 HSV_BINS = (16, 4, 4)  # hue carries most of a shot's identity; coarse saturation and value tolerate lighting
 
 
@@ -81,29 +82,50 @@ def scan_video(path: str | Path, settings: "Settings", weights: np.ndarray | Non
     ``weights`` (float [T, h, w], e.g. saliency maps) turn motion into motion where the
     maps are high; frames are decoded at the maps' size, else at (video.height, video.width).
     """
-    import cv2
     from tqdm import tqdm
 
     size = tuple(weights.shape[1:]) if weights is not None else (settings.video.height, settings.video.width)
-    creative = settings.creative
     with open_video(path, backend=settings.video.backend, size=size, fps=settings.video.fps) as reader:
         n = len(reader)
         if weights is not None and len(weights) != n:
             raise ModelError(f"{path}: {len(weights)} maps for {n} sampled frames")
-        hists = np.empty((n, int(np.prod(HSV_BINS))), dtype=np.float32)
-        motion = np.zeros(n, dtype=np.float32)
-        previous: np.ndarray | None = None
-        frames = tqdm(reader.iter_frames(), total=n, desc=f"shots {Path(path).name}", unit="frame", leave=False)
-        for k, frame in enumerate(frames):
-            hists[k] = hsv_histogram(frame)
-            grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
-            if previous is not None:
-                motion[k] = _weighted_mean(np.abs(grey - previous), None if weights is None else weights[k])
-            previous = grey
-    distances = 0.5 * np.abs(np.diff(hists, axis=0)).sum(axis=1)
-    cuts = detect_cuts(distances, creative.cut_threshold, creative.cut_peak_ratio)
-    log.debug("%s: %d sampled frames, cuts at %s", path, n, cuts.tolist())
-    return FrameScan(cuts=cuts, distances=distances.astype(np.float32), motion=motion)
+        scanner = ShotScanner(settings, weights)
+        frames = tqdm(prefetch(reader.iter_frames(), PREFETCH_FRAMES), total=n, desc=f"shots {Path(path).name}",
+                      unit="frame", leave=False, disable=None)
+        for frame in frames:
+            scanner.add(frame)
+    scan = scanner.result()
+    log.debug("%s: %d sampled frames, cuts at %s", path, n, scan.cuts.tolist())
+    return scan
+
+
+class ShotScanner:
+    """The per-frame work of ``scan_video``, fed one sampled frame at a time (by any decoding pass)."""
+
+    def __init__(self, settings: "Settings", weights: np.ndarray | None = None):
+        self.creative = settings.creative
+        self.weights = weights
+        self.hists: list[np.ndarray] = []
+        self.motion: list[float] = []
+        self.previous: np.ndarray | None = None
+
+    def add(self, frame: np.ndarray) -> None:
+        """Histogram of the next frame, and its motion since the previous one (weighted by its map)."""
+        import cv2
+
+        k = len(self.hists)
+        self.hists.append(hsv_histogram(frame))
+        grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+        self.motion.append(0.0 if self.previous is None else
+                           _weighted_mean(np.abs(grey - self.previous), None if self.weights is None else self.weights[k]))
+        self.previous = grey
+
+    def result(self) -> FrameScan:
+        """Cuts, consecutive-frame distances and motion of the frames added so far."""
+        hists = np.array(self.hists, dtype=np.float32).reshape(len(self.hists), int(np.prod(HSV_BINS)))
+        distances = 0.5 * np.abs(np.diff(hists, axis=0)).sum(axis=1)
+        cuts = detect_cuts(distances, self.creative.cut_threshold, self.creative.cut_peak_ratio)
+        return FrameScan(cuts=cuts, distances=distances.astype(np.float32), motion=np.array(self.motion, np.float32))
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> float:

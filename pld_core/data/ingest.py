@@ -38,6 +38,7 @@ class IngestSummary:
     written: bool               # False when the tables on disk already held exactly this
     data_version: str
     warnings: list[str]
+    skipped: dict[str, str]     # video id -> why its file was left out (missing, unreadable)
 
     def lines(self) -> list[str]:
         """A short human summary (what ``pld ingest`` prints)."""
@@ -50,6 +51,7 @@ class IngestSummary:
             f"{self.n_unchanged} unchanged ({'written' if self.written else 'nothing to write'}) "
             f"| data version {self.data_version}",
             *(f"  note: {w}" for w in self.warnings),
+            *(f"  skipped video {k}: {v}" for k, v in self.skipped.items()),
         ]
 
     def to_dict(self) -> dict:
@@ -85,7 +87,7 @@ def ingest(fmt: str, source: Path, out_dir: Path, settings: Settings) -> IngestS
         added=sorted(new.keys() - old.keys()), removed=sorted(old.keys() - new.keys()),
         updated=sorted(k for k in new.keys() & old.keys() if new[k] != old[k]),
         n_unchanged=sum(1 for k in new.keys() & old.keys() if new[k] == old[k]),
-        written=written, data_version=data_version(out_dir), warnings=dataset.warnings,
+        written=written, data_version=data_version(out_dir), warnings=dataset.warnings, skipped=dataset.skipped,
     )
     log.debug("ingested %s: %d videos, %d added, %d updated, %d removed", fmt, summary.n_videos,
              len(summary.added), len(summary.updated), len(summary.removed))

@@ -1,12 +1,13 @@
 """The ingested dataset on disk: ``videos.parquet``, ``annotations.parquet``, ``splits.json``."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
 import pandas as pd
 
-from pld_core.atomic import atomic_path, write_json
+from pld_core.atomic import atomic_path, json_text
 from pld_core.data.sources import read_json, require_file
 from pld_core.data.tables import CanonicalDataset
 from pld_core.errors import DataError
@@ -22,12 +23,17 @@ def has_tables(ingested_dir: Path) -> bool:
 
 
 def write_tables(dataset: CanonicalDataset, out_dir: Path) -> None:
-    """Write the three files, each atomically (a reader never sees half a file)."""
+    """Write the three files as a set: all to temporaries first, renamed only when all are written.
+
+    A reader never sees half a file, and a failure (disk full, a kill while writing) leaves
+    the previous set whole rather than new annotations beside old videos.
+    """
     out_dir = Path(out_dir)
-    for name, frame in ((ANNOTATIONS, dataset.annotations), (VIDEOS, dataset.videos)):
-        with atomic_path(out_dir / name) as tmp:
-            frame.to_parquet(tmp, index=False)
-    write_json(out_dir / SPLITS_FILE, dataset.splits)
+    with contextlib.ExitStack() as stack:
+        tmp = {name: stack.enter_context(atomic_path(out_dir / name)) for name in TABLE_FILES}
+        dataset.annotations.to_parquet(tmp[ANNOTATIONS], index=False)
+        dataset.videos.to_parquet(tmp[VIDEOS], index=False)
+        tmp[SPLITS_FILE].write_text(json_text(dataset.splits))
 
 
 def load_ingested(ingested_dir: str | Path) -> CanonicalDataset:

@@ -48,6 +48,7 @@ class CanonicalDataset:
     annotations: pd.DataFrame
     splits: dict[str, list[str]]
     warnings: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)   # video id -> why its file was left out
 
     def __post_init__(self) -> None:
         self.videos = conform(self.videos, VIDEO_COLUMNS)

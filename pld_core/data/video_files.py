@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from pld_core.atomic import write_json
 from pld_core.config import Settings
-from pld_core.errors import DataError, VideoError
+from pld_core.errors import VideoError
 from pld_core.video import check_file, probe
 
 log = logging.getLogger(__name__)
@@ -64,17 +64,26 @@ class VideoCatalog:
         self._dirty = True
         return dict(row)
 
-    def describe_all(self, items: Iterable[tuple[str, Path]], where: str | Path) -> list[dict]:
-        """Descriptions of (video id, file) items, in order; a missing or unreadable file is a DataError."""
+    def describe_all(self, items: Iterable[tuple[str, Path]], where: str | Path,
+                     skipped: dict[str, str]) -> list[dict | None]:
+        """Descriptions of (video id, file) items, in order.
+
+        A missing or unreadable file gets None, and its id and problem go into ``skipped``
+        (logged as a warning naming ``where``): one bad video never stops the others.
+        """
         items = list(items)
-        out = []
+        out: list[dict | None] = []
         for video_id, path in tqdm(items, desc="videos", unit="video", disable=len(items) < 2, leave=False):
             try:
                 out.append(self.describe(path))
+                continue
             except VideoError as exc:
-                raise DataError(where, f"video {video_id}: {exc}") from None
+                problem = str(exc)
             except OSError as exc:
-                raise DataError(where, f"video {video_id}: {path}: {exc.strerror or exc}") from None
+                problem = f"{path}: {exc.strerror or exc}"
+            log.warning("%s: skipping video %s: %s", where, video_id, problem)
+            skipped[video_id] = problem
+            out.append(None)
         self.save()
         return out
 

@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from pld_core.model.layers import conv_bn
+
 
 def upsample_to(x: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     """Resize [B, C, T, h, w] frame by frame (bilinear) to ``like``'s spatial size."""
@@ -28,11 +30,7 @@ class UpBlock(nn.Module):
     def __init__(self, *, in_channels: int, skip_channels: int):
         super().__init__()
         self.project = nn.Conv3d(in_channels, skip_channels, 1, bias=False)
-        self.mix = nn.Sequential(
-            nn.Conv3d(skip_channels, skip_channels, (1, 3, 3), padding=(0, 1, 1), bias=False),
-            nn.BatchNorm3d(skip_channels),
-            nn.ReLU(inplace=True),
-        )
+        self.mix = conv_bn(skip_channels, skip_channels, (1, 3, 3), padding=(0, 1, 1))
 
     def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
         return self.mix(upsample_to(self.project(x), skip) + skip)

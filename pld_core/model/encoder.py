@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from pld_core.model.layers import conv_bn
+
 
 class R2Plus1dBlock(nn.Module):
     """Residual (2+1)D block: a 1x3x3 spatial conv, then a 3x1x1 temporal conv (Tran et al., 2018)."""
@@ -16,21 +18,11 @@ class R2Plus1dBlock(nn.Module):
     def __init__(self, *, in_channels: int, out_channels: int, spatial_stride: int):
         super().__init__()
         stride = (1, spatial_stride, spatial_stride)
-        self.spatial = nn.Sequential(
-            nn.Conv3d(in_channels, out_channels, (1, 3, 3), stride=stride, padding=(0, 1, 1), bias=False),
-            nn.BatchNorm3d(out_channels),
-            nn.ReLU(inplace=True),
-        )
-        self.temporal = nn.Sequential(
-            nn.Conv3d(out_channels, out_channels, (3, 1, 1), padding=(1, 0, 0), bias=False),
-            nn.BatchNorm3d(out_channels),
-        )
+        self.spatial = conv_bn(in_channels, out_channels, (1, 3, 3), stride=stride, padding=(0, 1, 1))
+        self.temporal = conv_bn(out_channels, out_channels, (3, 1, 1), padding=(1, 0, 0), relu=False)
         self.shortcut: nn.Module = nn.Identity()
         if in_channels != out_channels or spatial_stride != 1:
-            self.shortcut = nn.Sequential(
-                nn.Conv3d(in_channels, out_channels, 1, stride=stride, bias=False),
-                nn.BatchNorm3d(out_channels),
-            )
+            self.shortcut = conv_bn(in_channels, out_channels, 1, stride=stride, relu=False)
         self.act = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

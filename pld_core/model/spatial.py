@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from pld_core.model.decoder import upsample_to
+from pld_core.model.layers import conv_bn
 
 
 class SpatialSaliencyModule(nn.Module):
@@ -22,9 +23,7 @@ class SpatialSaliencyModule(nn.Module):
         super().__init__()
         self.project = nn.Conv3d(next_channels, stem_channels, 1, bias=False)
         self.net = nn.Sequential(
-            nn.Conv3d(stem_channels, stem_channels, (1, 3, 3), padding=(0, 1, 1), bias=False),
-            nn.BatchNorm3d(stem_channels),
-            nn.ReLU(inplace=True),
+            conv_bn(stem_channels, stem_channels, (1, 3, 3), padding=(0, 1, 1)),
             nn.Conv3d(stem_channels, 1, 1),
         )
 

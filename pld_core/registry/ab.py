@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pld_core.config import Settings
+from pld_core.data.video_files import VIDEO_SUFFIXES, is_video_file
 from pld_core.errors import ConfigError, DataError, RegistryError
 from pld_core.registry.resolve import CHALLENGER, CHAMPION, alias_uri, resolve_version
 from pld_core.registry.windows import best_window
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".avi", ".webm", ".m4v")
 AB_TABLE = "ab_assignments.json"
 KIND_TAG = "pld.kind"
 
@@ -109,7 +109,7 @@ def video_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(folder, "not a folder of videos")
-    videos = sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())
+    videos = sorted(p for p in folder.iterdir() if is_video_file(p))  # not hidden temporaries
     if not videos:
         raise DataError(folder, f"no video files ({', '.join(VIDEO_SUFFIXES)})")
     return videos

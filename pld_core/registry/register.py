@@ -13,6 +13,8 @@ Steps, in an order that never leaves an alias on an unfinished version:
    evaluation set matches; otherwise the champion is evaluated again on the challenger's set.
    The decision and both metric sets become version tags;
 5. alias ``challenger``, and ``champion`` too when the gate promoted it.
+Steps 4-5 hold a lock beside a SQLite store, so that concurrent registrations take turns
+at the gate (a tracking server has no such lock: register one model at a time there).
 A failure in steps 3-4 deletes the version before the error is raised.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pld_core.config import Settings
 from pld_core.errors import ModelError, RegistryError
 from pld_core.registry.gate import GateDecision, decide
 from pld_core.registry.resolve import CHALLENGER, CHAMPION, registered_model
-from pld_core.tracking import configure, first_line, git_commit
+from pld_core.tracking import configure, first_line, git_commit, registry_lock
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -121,18 +123,19 @@ def register_model(settings: Settings, train_result: "TrainResult | dict", evalu
     version = _create_version(client, name, info.model_uri, tags)
     with _deleted_on_error(client, version):
         _verify(version)
-        champion = _alias_version(client, settings, name, CHAMPION)
-        champion_metrics = None if champion is None else _champion_metrics(
-            settings, champion, eval_set, dataset_dir, labels_dir)
-        decision = decide(metrics, champion_metrics, None if champion is None else str(champion.version),
-                          settings.registry)
-        for key, value in {**decision.tags(), **{f"{CHAMPION_METRIC_TAG}{k}": repr(v)
-                                                 for k, v in (champion_metrics or {}).items()}}.items():
-            client.set_model_version_tag(name, version.version, key, value)
-
-    client.set_registered_model_alias(name, CHALLENGER, version.version)
-    if decision.promoted:
-        client.set_registered_model_alias(name, CHAMPION, version.version)
+    with registry_lock(settings):  # two registrations at once must not both beat the same champion
+        with _deleted_on_error(client, version):
+            champion = _alias_version(client, settings, name, CHAMPION)
+            champion_metrics = None if champion is None else _champion_metrics(
+                settings, champion, eval_set, dataset_dir, labels_dir)
+            decision = decide(metrics, champion_metrics, None if champion is None else str(champion.version),
+                              settings.registry)
+            for key, value in {**decision.tags(), **{f"{CHAMPION_METRIC_TAG}{k}": repr(v)
+                                                     for k, v in (champion_metrics or {}).items()}}.items():
+                client.set_model_version_tag(name, version.version, key, value)
+        client.set_registered_model_alias(name, CHALLENGER, version.version)
+        if decision.promoted:
+            client.set_registered_model_alias(name, CHAMPION, version.version)
     log.info("%s v%s: %s (%s)", name, version.version, "promoted" if decision.promoted else "challenger",
              decision.reason)
     aliases = {a: str(v) for a, v in registered_model(client, settings, name).aliases.items()}

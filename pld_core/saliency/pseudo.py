@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pld_core.atomic import atomic_path
-from pld_core.errors import DataError
+from pld_core.errors import DataError, VideoError
 from pld_core.saliency.base import load_teacher
 from pld_core.saliency.images import preview_strip, write_png
 from pld_core.saliency.stream import iter_saliency, open_for_saliency
@@ -55,7 +55,10 @@ class PseudoLabelSummary:
 
 def build_pseudo_labels(ingested_dir: str | Path, out_dir: str | Path, settings: "Settings",
                         video_ids: list[str] | None = None) -> PseudoLabelSummary:
-    """Write maps and previews for ``video_ids`` (default: every ingested video) into ``out_dir``."""
+    """Write maps and previews for ``video_ids`` (default: every ingested video) into ``out_dir``.
+
+    A video without a file, or whose file has become unreadable, is skipped (``skipped_reasons``).
+    """
     import pandas as pd
     from tqdm import tqdm
 
@@ -80,7 +83,12 @@ def build_pseudo_labels(ingested_dir: str | Path, out_dir: str | Path, settings:
         if preview.is_file() and stored_fingerprint(npz) == key:
             cached += 1
         else:
-            frames += write_video_pseudo_labels(Path(row["path"]), npz, preview, key, teacher, settings)
+            try:
+                frames += write_video_pseudo_labels(Path(row["path"]), npz, preview, key, teacher, settings)
+            except VideoError as exc:  # unreadable since ingestion: the others still get their maps
+                log.warning("pseudo-labels: skipping %s: %s", video_id, exc)
+                skipped[video_id] = str(exc)
+                continue
             written += 1
         previews.append(preview)
     seconds = time.perf_counter() - tic

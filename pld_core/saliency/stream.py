@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pld_core.atomic import atomic_path
+from pld_core.atomic import atomic_path, reserved_memmap
 from pld_core.saliency.base import SaliencyTeacher, load_teacher, unit_max
-from pld_core.video import VideoReader, open_video
+from pld_core.video import VideoReader, open_video, prefetch
 
 if TYPE_CHECKING:
     from pld_core.config import Settings
@@ -39,10 +39,11 @@ def iter_saliency(reader: VideoReader, teacher: SaliencyTeacher, size: tuple[int
     """Yield ``(start, frames, maps)`` for consecutive chunks of ``reader``'s frames.
 
     ``frames`` are the decoded frames (working size); ``maps`` float32 [n, *size], max 1 each.
+    The next chunk is decoded in a background thread while the teacher works on this one.
     """
     teacher.reset(reader.fps)
     start, batch = 0, []
-    for frame in reader.iter_frames():
+    for frame in prefetch(reader.iter_frames(), chunk):
         batch.append(frame)
         if len(batch) == chunk:
             yield start, np.stack(batch), unit_max(resize_maps(teacher.predict(np.stack(batch)), size))
@@ -91,7 +92,7 @@ def save_video_saliency(path: str | Path, out: str | Path, settings: "Settings",
     teacher = load_teacher(settings)
     with open_for_saliency(path, settings, size, native_rate) as reader, atomic_path(out, suffix=".npy") as tmp:
         shape = (len(reader), *size)
-        array = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=shape)
+        array = reserved_memmap(tmp, np.float32, shape)
         with tqdm(total=len(reader), desc=f"saliency {Path(path).name}", unit="frame", leave=False,
                   disable=None) as bar:
             for start, _, maps in iter_saliency(reader, teacher, size, settings.video.window):

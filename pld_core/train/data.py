@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pld_core.atomic import atomic_path
+from pld_core.atomic import atomic_path, reserved_memmap
 from pld_core.config import Settings
 from pld_core.errors import DataError
 from pld_core.video import open_video, window_starts
@@ -47,8 +47,9 @@ class VideoRecord:
 
 def load_records(settings: Settings, ingested_dir: Path, labels_dir: Path, pseudo_dir: Path | None,
                  split: str) -> list[VideoRecord]:
-    """The videos of ``split`` that have a file, decoded and cached, with targets and (when
-    ``pseudo_dir`` is given) saliency maps; DataError naming the file when something is off."""
+    """The videos of ``split`` that have a file and frame labels, decoded and cached, with their
+    targets and (when ``pseudo_dir`` is given) saliency maps; DataError naming the file when
+    something is off. Videos without a file or without labels are skipped with a warning."""
     from pld_core.data import load_ingested
 
     dataset = load_ingested(Path(ingested_dir))
@@ -59,10 +60,12 @@ def load_records(settings: Settings, ingested_dir: Path, labels_dir: Path, pseud
         log.warning("%s split: %d videos have no file and are skipped (%s...)", split, len(missing),
                     ", ".join(missing["video_id"].head(3)))
     targets = frame_targets(Path(labels_dir) / FRAME_LABELS, settings.labels.mode == "binary")
+    unlabeled = sorted(set(videos["video_id"]) - set(targets))
+    if unlabeled:
+        log.warning("%s split: %d videos have no frame labels and are skipped (%s...)", split, len(unlabeled),
+                    ", ".join(unlabeled[:3]))
     records = []
-    for row in videos[videos["path"].notna()].itertuples():
-        if row.video_id not in targets:
-            raise DataError(Path(labels_dir) / FRAME_LABELS, f"no frame labels for video {row.video_id}")
+    for row in videos[videos["path"].notna() & videos["video_id"].isin(targets)].itertuples():
         frames_path = cached_frames(settings, Path(row.path), row.checksum)
         n = len(np.load(frames_path, mmap_mode="r"))
         y = targets[row.video_id]
@@ -106,7 +109,7 @@ def cached_frames(settings: Settings, path: Path, checksum: str) -> Path:
     with open_video(path, backend=v.backend, size=(v.height, v.width), fps=v.fps) as reader:
         n = len(reader)
         with atomic_path(out) as tmp:
-            array = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(n, v.height, v.width, 3))
+            array = reserved_memmap(tmp, np.uint8, (n, v.height, v.width, 3))
             for window in reader.iter_windows(v.window, v.stride):
                 array[window.start:window.start + window.n_valid] = window.frames[:window.n_valid]
             array.flush()

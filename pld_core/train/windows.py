@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from pld_core.saliency import pixel_targets
 from pld_core.train.augment import augment_window
 from pld_core.train.data import VideoRecord, maps_to_unit, window_index
 
@@ -55,28 +56,27 @@ class WindowDataset(Dataset):
         self.epoch = epoch
 
     def __getitem__(self, i: int) -> dict[str, torch.Tensor]:
-        from pld_core.saliency import pixel_targets
-
         rec_i, start = self.index[i]
         record = self.records[rec_i]
         frames_all, maps_all = self._arrays(rec_i)
         stop = min(start + self.window, len(record.targets))
         n_valid = stop - start
-        frames = torch.from_numpy(_pad(frames_all[start:stop], self.window))
-        frames = frames.permute(3, 0, 1, 2).float().div_(255.0)
+        frames = _pad(frames_all[start:stop], self.window)
         targets = _pad(record.targets[start:stop], self.window)
-        maps = None if maps_all is None else torch.from_numpy(_pad(maps_to_unit(maps_all[start:stop]), self.window))
+        maps = None if maps_all is None else _pad(maps_to_unit(maps_all[start:stop]), self.window)
         if self.augmentation is not None:
             rng = np.random.default_rng([self.seed, self.epoch, i])
             frames, maps = augment_window(frames, maps, rng, crop=self.augmentation.crop,
                                           brightness=self.augmentation.brightness)
+        else:
+            frames = frames.astype(np.float32) / 255.0
         mask = torch.zeros(self.window, dtype=torch.bool)
         mask[:n_valid] = True
-        item = {"frames": frames, "frame_targets": torch.from_numpy(targets), "mask": mask}
+        item = {"frames": torch.from_numpy(frames).permute(3, 0, 1, 2), "frame_targets": torch.from_numpy(targets),
+                "mask": mask}
         if maps is not None:
-            item["maps"] = maps
-            item["pixel_targets"] = torch.from_numpy(
-                np.asarray(pixel_targets(maps.numpy(), targets), dtype=np.float32))
+            item["maps"] = torch.from_numpy(maps)
+            item["pixel_targets"] = torch.from_numpy(pixel_targets(maps, targets))
         return item
 
     def _arrays(self, rec_i: int) -> tuple[np.ndarray, np.ndarray | None]:

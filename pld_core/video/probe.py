@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 from pld_core.errors import VideoError
 
 
@@ -20,6 +22,7 @@ class VideoInfo:
     rotation: int       # degrees counter-clockwise to display upright: 0, 90, 180 or 270
     codec: str
     has_audio: bool
+    variable_rate: bool = False  # frame gaps vary by over half a frame: sampling follows timestamps
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -67,7 +70,9 @@ def probe(path: str | Path) -> VideoInfo:
                 raise VideoError(path, "frame rate unavailable")
             fps = float(rate)
             header_frames = int(stream.frames or 0)
-            first, n_packets = _first_frame_and_packet_count(container, stream, path)
+            first, pts = _first_frame_and_packet_pts(container, stream, path)
+            n_packets = len(pts)
+            variable = _is_variable(pts, stream.time_base, fps)
             rotation = int(round(getattr(first, "rotation", 0) or 0)) % 360
             width, height = stream.codec_context.width, stream.codec_context.height
             codec = stream.codec_context.name
@@ -90,17 +95,38 @@ def probe(path: str | Path) -> VideoInfo:
         rotation=rotation if rotation in (0, 90, 180, 270) else 0,
         codec=codec,
         has_audio=has_audio,
+        variable_rate=variable,
     )
 
 
-def _first_frame_and_packet_count(container, stream, path: Path):
-    """Decode the first frame (proves the stream decodes) and count video packets."""
+def frame_times(path: str | Path) -> np.ndarray:
+    """Presentation time of every frame, in seconds from the first (one demux pass, no decoding)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        pts = [p.pts for p in container.demux(stream) if p.size and p.pts is not None]
+        base = float(stream.time_base)
+    times = np.sort(np.asarray(pts, dtype=np.float64)) * base
+    return times - times[0] if len(times) else times
+
+
+def _is_variable(pts: list[int | None], time_base, fps: float) -> bool:
+    """True when the frames' timestamps stray over half a frame from a constant ``fps``."""
+    if len(pts) < 3 or any(p is None for p in pts) or not time_base:
+        return False
+    times = np.sort(np.asarray(pts, dtype=np.float64)) * float(time_base)
+    return bool(np.abs(times - times[0] - np.arange(len(times)) / fps).max() > 0.5 / fps)
+
+
+def _first_frame_and_packet_pts(container, stream, path: Path):
+    """Decode the first frame (proves the stream decodes); the pts of every video packet."""
     first = None
-    n_packets = 0
+    pts = []
     for packet in container.demux(stream):
         if packet.size == 0:  # flush packet at the end
             continue
-        n_packets += 1
+        pts.append(packet.pts)
         if first is None:
             for frame in packet.decode():
                 first = frame
@@ -112,7 +138,7 @@ def _first_frame_and_packet_count(container, stream, path: Path):
             break
     if first is None:
         raise VideoError(path, "no decodable frame in the video stream")
-    return first, n_packets
+    return first, pts
 
 
 def _short(exc: Exception) -> str:

@@ -19,6 +19,12 @@ def sample_indices(n_src: int, src_fps: float, out_fps: float | None) -> np.ndar
     return np.minimum(idx, n_src - 1)
 
 
+def timed_indices(times: np.ndarray, n_out: int, out_fps: float) -> np.ndarray:
+    """Source frame on screen at ``k / out_fps`` for k < ``n_out``, from each frame's time (VFR videos)."""
+    wanted = np.arange(n_out) / out_fps + 1e-6
+    return np.clip(np.searchsorted(times, wanted, side="right") - 1, 0, len(times) - 1).astype(np.int64)
+
+
 def n_sampled(n_src: int, src_fps: float, out_fps: float | None) -> int:
     """Number of frames a video yields at ``out_fps`` (at least one for a non-empty video)."""
     if n_src <= 0:

@@ -39,12 +39,12 @@ def test_the_cache_skips_unchanged_videos_only(tiny_demo, settings, tmp_path, mo
 
     video = tmp_path / "clip.mp4"
     shutil.copyfile(tiny_demo / "videos" / "demo_000.mp4", video)
-    first = VideoCatalog.for_settings(settings).describe_all([("clip", video)], tmp_path)
+    first = VideoCatalog.for_settings(settings).describe_all([("clip", video)], tmp_path, {})
 
     def no_probe(path):
         raise AssertionError(f"{path} probed again")
     monkeypatch.setattr(video_files, "probe", no_probe)
-    assert VideoCatalog.for_settings(settings).describe_all([("clip", video)], tmp_path) == first
+    assert VideoCatalog.for_settings(settings).describe_all([("clip", video)], tmp_path, {}) == first
     os.utime(video, ns=(video.stat().st_atime_ns, video.stat().st_mtime_ns + 10**9))  # "edited"
     with pytest.raises(AssertionError, match="probed again"):
         VideoCatalog.for_settings(settings).describe(video)
@@ -52,7 +52,7 @@ def test_the_cache_skips_unchanged_videos_only(tiny_demo, settings, tmp_path, mo
 
 def test_unreadable_or_no_videos(settings, tmp_path):
     (tmp_path / "broken.mp4").write_bytes(b"not a video at all")
-    with pytest.raises(DataError, match=r"video broken: .*broken.mp4: not a readable video file"):
+    with pytest.raises(DataError, match=r"no readable video: all 1 skipped \(first: broken: .*broken.mp4: not a readable"):
         read_dataset("folder", tmp_path, settings)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"empty: no video files \(.mp4"):

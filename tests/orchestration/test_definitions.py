@@ -46,3 +46,13 @@ def test_partitions_pools_and_automation(repo):
     retrain = repo.get_job("retrain")
     assert {k.to_user_string() for k in retrain.asset_layer.selected_asset_keys} == {
         "trained_model", "benchmark_evaluation", "registered_model"}
+
+
+def test_team_profile_runs_steps_on_celery_workers(monkeypatch):
+    from orchestration.definitions import defs
+
+    monkeypatch.setenv("PLD_PROFILE", "team")
+    team = defs().get_repository_def()
+    assert team.get_job("retrain").executor_def.name == "celery"
+    monkeypatch.setenv("PLD_PROFILE", "local")
+    assert defs().get_repository_def().get_job("retrain").executor_def.name != "celery"

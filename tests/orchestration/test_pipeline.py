@@ -32,8 +32,13 @@ def test_demo_materializes_every_asset_and_check_and_registers_a_champion(instan
     settings = load_settings(tiny_params)
     from pld_core.tracking import client
 
-    champion = client(settings).get_model_version_by_alias(settings.registry.model_name, "champion")
+    mlflow = client(settings)
+    champion = mlflow.get_model_version_by_alias(settings.registry.model_name, "champion")
     assert champion.tags["gate.decision"] == "promoted"
+    [trained] = [e for e in runs.pipeline.get_asset_materialization_events() if e.asset_key.path == ["trained_model"]]
+    training_run = mlflow.get_run(trained.materialization.metadata["mlflow_run_id"].value)
+    assert training_run.data.tags["dagster_run_id"] == runs.pipeline.run_id
+    assert champion.run_id == training_run.info.run_id
     clips = sorted((settings.path(settings.paths.clips) / settings.dataset.name).glob("*.mp4"))
     assert clips
     summary = where_to_look(instance, 1.0)

@@ -61,9 +61,9 @@ def webserver(tmp_path, tiny_params):
     (home / "dagster.yaml").write_text(INSTANCE_YAML)
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "PLD_PARAMS": str(tiny_params), "PLD_PROFILE": "local"}
-    proc = subprocess.Popen([sys.executable, "-m", "dagster_webserver", "-m", "orchestration.definitions",
-                             "-h", "127.0.0.1", "-p", str(port)], cwd=REPO, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=open(tmp_path / "webserver.log", "w"))
+    command = [sys.executable, "-m", "dagster_webserver", "-h", "127.0.0.1", "-p", str(port)]  # [tool.dagster]
+    proc = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=open(tmp_path / "webserver.log", "w"))
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -87,6 +87,7 @@ def test_graphql_lists_the_graph_and_a_launched_run_succeeds(webserver, tiny_par
     checks = {c["name"]: c["blocking"] for n in nodes for c in n["assetChecksOrError"]["checks"]}
     assert set(checks) == CHECKS and checks["evaluation_above_chance"] and not checks["raters_agree"]
     [repo] = data["repositoriesOrError"]["nodes"]
+    assert repo["location"]["name"] == "pld"   # [tool.dagster] in pyproject.toml
     assert {s["name"] for s in repo["schedules"]} == {"weekly_retrain"}
     assert {"inbox_sensor", "follow_new_data"} == {s["name"] for s in repo["sensors"]}
     assert {"full_pipeline", "retrain", "video_pipeline", "relabel"} <= {j["name"] for j in repo["jobs"]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import mlflow
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -53,8 +54,8 @@ def test_train_log_resume_and_skip(tiny_settings, demo_stages, tmp_path):
     assert again == second
     fresh = _train(tiny_settings.with_overrides({"train.epochs": 1}), demo_stages, out, resume=False)
     assert fresh.run_id != second.run_id and "resumed_from" not in client.get_run(fresh.run_id).data.tags
-    assert load_scorer(fresh.checkpoint, tiny_settings).score_frames(
-        __import__("numpy").zeros((10, 16, 16, 3), "uint8"))[0].shape == (10,)
+    scores, maps = load_scorer(fresh.checkpoint, tiny_settings).score_frames(np.zeros((10, 16, 16, 3), np.uint8))
+    assert scores.shape == (10,) and maps.shape == (10, 16, 16)
 
 
 def test_frame_variant_needs_no_pseudo_labels(tiny_settings, demo_stages, tmp_path):
@@ -81,3 +82,15 @@ def test_pld_train_prints_run_and_checkpoint(demo_stages, tmp_path, tracking_uri
                                        "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert "run id: " in result.output and f"checkpoint: {tmp_path / 'm' / 'best.pt'}" in result.output
+
+
+def test_a_split_without_videos_is_a_data_error(tiny_settings, demo_stages, tmp_path):
+    import json
+    import shutil
+
+    ingested = tmp_path / "ingested"
+    shutil.copytree(demo_stages["ingested"], ingested)
+    splits = json.loads((ingested / "splits.json").read_text())
+    (ingested / "splits.json").write_text(json.dumps({**splits, "train": splits["train"] + splits["val"], "val": []}))
+    with pytest.raises(DataError, match="splits.json: no val videos with a video file and frame labels"):
+        train_model(tiny_settings, ingested, demo_stages["labels"], demo_stages["pseudo"], tmp_path / "m")

@@ -49,14 +49,25 @@ def test_augmentation_is_seeded_by_epoch_and_item(records):
 
 @pytest.mark.parametrize("seed", range(8))
 def test_augmentation_keeps_maps_on_the_object(records, seed):
-    frames = torch.from_numpy(np.load(records[0].frames_path)[6:14]).permute(3, 0, 1, 2).float() / 255
-    maps = torch.from_numpy(maps_to_unit(np.load(records[0].maps_path)[6:14]))
+    frames = np.load(records[0].frames_path)[6:14]
+    maps = maps_to_unit(np.load(records[0].maps_path)[6:14])
     out_frames, out_maps = augment_window(frames, maps, np.random.default_rng(seed), crop=0.2, brightness=0.2)
-    assert out_frames.shape == frames.shape and out_maps.shape == maps.shape
+    assert out_frames.shape == frames.shape and out_frames.dtype == np.float32 and out_maps.shape == maps.shape
+    assert 0 <= out_frames.min() and out_frames.max() <= 1
     for t in range(8):  # the map's peak stays on the bright square (highlight frames 6..13)
         y, x = np.unravel_index(int(out_maps[t].argmax()), out_maps[t].shape)
-        brightest = out_frames[:, t].mean(0)
-        assert brightest[y, x] >= brightest.quantile(0.8)
+        brightest = out_frames[t].mean(-1)
+        assert brightest[y, x] >= np.quantile(brightest, 0.8)
+
+
+def test_window_resize_equals_frame_by_frame_resize_past_the_opencv_channel_limit():
+    import cv2
+
+    from pld_core.train.augment import _resize_stack
+
+    stack = np.random.default_rng(0).integers(0, 255, (190, 12, 13, 3), dtype=np.uint8)  # 570 channels > 128
+    one_by_one = np.stack([cv2.resize(f, (16, 16), interpolation=cv2.INTER_LINEAR) for f in stack])
+    assert np.array_equal(_resize_stack(stack, (16, 16)), one_by_one)
 
 
 def test_frames_are_decoded_once_into_the_cache(settings, tmp_path):
@@ -66,7 +77,7 @@ def test_frames_are_decoded_once_into_the_cache(settings, tmp_path):
     path = cached_frames(settings, tmp_path / "v.mp4", "abc")
     mtime = path.stat().st_mtime_ns
     assert cached_frames(settings, tmp_path / "v.mp4", "abc") == path and path.stat().st_mtime_ns == mtime
-    with open_video(tmp_path / "v.mp4", size=(16, 16), fps=8) as reader:
+    with open_video(tmp_path / "v.mp4", backend=settings.video.backend, size=(16, 16), fps=8) as reader:
         assert np.array_equal(np.load(path), reader.read())
     assert cached_frames(settings, tmp_path / "v.mp4", "other") != path  # keyed by checksum
 

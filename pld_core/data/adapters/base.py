@@ -21,6 +21,7 @@ class Parsed:
     videos: list[dict] = field(default_factory=list)
     annotations: AnnotationBuilder = field(default_factory=AnnotationBuilder)
     warnings: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)   # video id -> why its file is unreadable
 
     def warn(self, message: str) -> None:
         log.warning(message)
@@ -34,12 +35,22 @@ class DatasetAdapter(ABC):
     summary: ClassVar[str]
 
     def read(self, source: Path, settings: Settings) -> CanonicalDataset:
-        """Parse ``source`` (a folder or a file, see docs/data-format.md) into canonical tables."""
+        """Parse ``source`` (a folder or a file, see docs/data-format.md) into canonical tables.
+
+        A video whose file is missing or unreadable is left out, with its annotations, and
+        recorded in ``skipped``; a source whose every video is unreadable is a DataError.
+        """
         source = Path(source)
         if not source.exists():
             raise DataError(source, f"{self.name} source not found")
         parsed = self.parse(source, settings)
+        if parsed.skipped and not parsed.videos:
+            first = next(iter(parsed.skipped.items()))
+            raise DataError(source, f"no readable video: all {len(parsed.skipped)} skipped (first: {first[0]}: "
+                                    f"{first[1]})")
         annotations = parsed.annotations.frame()
+        dropped = set(parsed.skipped) - {video["video_id"] for video in parsed.videos}
+        annotations = annotations[~annotations["video_id"].isin(dropped)].reset_index(drop=True)
         checksums = annotation_checksums(annotations)
         for video in parsed.videos:
             video["source"] = self.name
@@ -47,7 +58,7 @@ class DatasetAdapter(ABC):
                 video["checksum"] = checksums.get(video["video_id"])
         videos = videos_frame(parsed.videos)
         return CanonicalDataset(videos=videos, annotations=annotations, splits=splits_of(videos),
-                                warnings=parsed.warnings)
+                                warnings=parsed.warnings, skipped=parsed.skipped)
 
     @abstractmethod
     def parse(self, source: Path, settings: Settings) -> Parsed:

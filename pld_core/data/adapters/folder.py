@@ -28,8 +28,10 @@ class FolderAdapter(DatasetAdapter):
                 found += [(path, split) for path in sorted((source / split).iterdir()) if is_video_file(path)]
         if not found:
             raise DataError(source, f"no video files ({', '.join(VIDEO_SUFFIXES)}) found")
-        described = VideoCatalog.for_settings(settings).describe_all([(p.stem, p) for p, _ in found], source)
         parsed = Parsed()
+        described = VideoCatalog.for_settings(settings).describe_all([(p.stem, p) for p, _ in found], source,
+                                                                     parsed.skipped)
         for (path, split), description in zip(found, described):
-            parsed.videos.append({"video_id": path.stem, "split": split, **description})
+            if description is not None:
+                parsed.videos.append({"video_id": path.stem, "split": split, **description})
         return parsed

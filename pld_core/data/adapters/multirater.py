@@ -43,11 +43,12 @@ class MultiRaterAdapter(DatasetAdapter):
             raise DataError(manifest_path, f"score_min {score_min} must be below score_max {score_max}")
         entries = [_video_entry(manifest_path, i, e) for i, e in
                    enumerate(field(manifest, "videos", list, str(manifest_path)))]
-        described = VideoCatalog.for_settings(settings).describe_all(
-            [(record["video_id"], file) for record, file in entries], manifest_path)
         parsed = Parsed()
+        described = VideoCatalog.for_settings(settings).describe_all(
+            [(record["video_id"], file) for record, file in entries], manifest_path, parsed.skipped)
         for (record, _), description in zip(entries, described):
-            parsed.videos.append({**record, **description, "score_min": score_min, "score_max": score_max})
+            if description is not None:
+                parsed.videos.append({**record, **description, "score_min": score_min, "score_max": score_max})
         ratings_name = manifest.get("ratings", "ratings.csv")
         ratings = _read_ratings(require_file(manifest_path.parent / str(ratings_name), "multirater ratings file"))
         parsed.annotations.add(ratings["video_id"].to_numpy(), ratings["rater_id"].to_numpy(),
