@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.services,
               pytest.mark.filterwarnings("ignore:Task name 'execute_plan' is already registered")]
 
 DEPLOY = REPO / "deploy"
-# The orchestration tests' tiny demo (6 videos: 4 train, 1 val, 1 test), smaller still: 8-10 s at
-# 16x16; two epochs, the fewest after which the model beats chance (evaluation_above_chance blocks).
-TEAM_TINY = {**TINY, "demo.min_seconds": 8, "demo.max_seconds": 10, "video.width": 16, "video.height": 16,
-             "train.epochs": 2, "train.batch_size": 4, "evaluate.random_trials": 2}
+# The orchestration tests' tiny demo (6 videos: 4 train, 1 val, 1 test) with shorter videos (8-10 s).
+# Its training must beat chance (evaluation_above_chance blocks registration): 16x16 frames with
+# 2 epochs did not, reliably, once the decoder changed.
+TEAM_TINY = {**TINY, "demo.min_seconds": 8, "demo.max_seconds": 10, "evaluate.random_trials": 2}
 
 
 def worker_command(name: str, queue: str) -> list[str]:
