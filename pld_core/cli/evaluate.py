@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pld_core.cli.context import CliContext, pass_cli
+from pld_core.cli.context import CliContext, pass_cli, stage_dir, stage_dir_option
 
 BENCHMARKS = ("youtube_highlights", "tvsum", "cosum", "summe")  # = pld_core.evaluate.protocols.BENCHMARKS
 
@@ -41,10 +41,8 @@ def evaluate(cli: CliContext, benchmark: str, annotations: str, predictions: str
 @click.option("--model", "model_ref", default=None,
               help="Checkpoint path or models:/name@alias (default: models/<dataset>/train_result.json, "
                    "else the registry's champion).")
-@click.option("--ingested", type=click.Path(file_okay=False), default=None,
-              help="Ingested dataset folder (default: paths.ingested/<dataset.name>).")
-@click.option("--labels", "labels_dir", type=click.Path(file_okay=False), default=None,
-              help="Labels folder (default: paths.labels/<dataset.name>).")
+@stage_dir_option("ingested", "ingested", "ingested dataset")
+@stage_dir_option("labels", "labels", "frame labels", dest="labels_dir")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="evaluation.json to write (default: paths.reports/<dataset.name>/evaluation.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole evaluation as JSON.")
@@ -58,8 +56,8 @@ def evaluate_model_command(cli: CliContext, model_ref: str | None, ingested: str
     settings = cli.settings
     out_path = Path(out) if out else settings.dataset_dir("reports") / "evaluation.json"
     evaluation = evaluate_model(settings, model_ref or default_model(settings),
-                                Path(ingested) if ingested else settings.dataset_dir("ingested"),
-                                Path(labels_dir) if labels_dir else settings.dataset_dir("labels"), out_path)
+                                stage_dir(ingested, settings, "ingested"), stage_dir(labels_dir, settings, "labels"),
+                                out_path)
     if as_json:
         click.echo(json.dumps(evaluation))
         return

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
-from pld_core.cli.context import CliContext, pass_cli
+from pld_core.cli.context import CliContext, pass_cli, stage_dir, stage_dir_option
 
 
 @click.command("label")
-@click.option("--ingested", type=click.Path(file_okay=False), default=None,
-              help="Ingested dataset folder (default: paths.ingested/<dataset.name>).")
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Labels folder to write (default: paths.labels/<dataset.name>).")
+@stage_dir_option("ingested", "ingested", "ingested dataset")
+@stage_dir_option("out", "labels", "labels to write")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @pass_cli
 def label(cli: CliContext, ingested: str | None, out: str | None, as_json: bool) -> None:
@@ -22,8 +20,7 @@ def label(cli: CliContext, ingested: str | None, out: str | None, as_json: bool)
     from pld_core.labels.agreement import fmt_figure
 
     settings = cli.settings
-    out_dir = Path(out) if out else settings.dataset_dir("labels")
-    summary = build_labels(Path(ingested) if ingested else settings.dataset_dir("ingested"), out_dir, settings)
+    summary = build_labels(stage_dir(ingested, settings, "ingested"), stage_dir(out, settings, "labels"), settings)
     if as_json:
         click.echo(json.dumps(summary.to_dict()))
         return

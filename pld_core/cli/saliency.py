@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pld_core.cli.context import CliContext, pass_cli
+from pld_core.cli.context import CliContext, pass_cli, stage_dir, stage_dir_option
 
 
 def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -40,10 +40,8 @@ def saliency(cli: CliContext, video: str, out: str, size: tuple[int, int] | None
 
 
 @click.command("pseudo-labels")
-@click.option("--ingested", type=click.Path(file_okay=False), default=None,
-              help="Ingested dataset folder (default: paths.ingested/<dataset>).")
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default: paths.pseudo/<dataset>).")
+@stage_dir_option("ingested", "ingested", "ingested dataset")
+@stage_dir_option("out", "pseudo", "pseudo-labels to write")
 @click.option("--video-id", "video_ids", multiple=True, help="Only this video; repeatable.")
 @pass_cli
 def pseudo_labels(cli: CliContext, ingested: str | None, out: str | None, video_ids: tuple[str, ...]) -> None:
@@ -51,8 +49,8 @@ def pseudo_labels(cli: CliContext, ingested: str | None, out: str | None, video_
     from pld_core.saliency import build_pseudo_labels
 
     s = cli.settings
-    summary = build_pseudo_labels(Path(ingested) if ingested else s.dataset_dir("ingested"),
-                                  Path(out) if out else s.dataset_dir("pseudo"), s, list(video_ids) or None)
+    summary = build_pseudo_labels(stage_dir(ingested, s, "ingested"), stage_dir(out, s, "pseudo"), s,
+                                  list(video_ids) or None)
     click.echo(f"pseudo-labels ({summary.teacher}) -> {summary.out_dir}: {summary.written} written, "
                f"{summary.cached} cached, {summary.skipped} skipped, {summary.frames} frames "
                f"({summary.frames_per_s:.0f} frames/s)")

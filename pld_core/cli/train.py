@@ -5,14 +5,7 @@ from pathlib import Path
 
 import click
 
-from pld_core.cli.context import CliContext, pass_cli
-from pld_core.config import Settings
-
-_DIR = click.Path(file_okay=False)
-
-
-def _stage_dir(value: str | None, settings: Settings, kind: str) -> Path:
-    return Path(value) if value else settings.dataset_dir(kind)
+from pld_core.cli.context import CliContext, pass_cli, stage_dir, stage_dir_option
 
 
 def _stage_options(command):
@@ -20,8 +13,7 @@ def _stage_options(command):
     for name, kind, what in reversed([("ingested", "ingested", "ingested dataset"), ("labels", "labels", "frame labels"),
                                       ("pseudo", "pseudo", "saliency pseudo-labels"),
                                       ("out", "models", "checkpoints")]):
-        command = click.option(f"--{name}", type=_DIR, default=None,
-                               help=f"Folder of the {what} (default: paths.{kind}/<dataset>).")(command)
+        command = stage_dir_option(name, kind, what)(command)
     return command
 
 
@@ -35,8 +27,8 @@ def train(cli: CliContext, ingested: str | None, labels: str | None, pseudo: str
     from pld_core.train import train_model
 
     s = cli.settings
-    result = train_model(s, _stage_dir(ingested, s, "ingested"), _stage_dir(labels, s, "labels"),
-                         _stage_dir(pseudo, s, "pseudo"), _stage_dir(out, s, "models"), resume=not fresh)
+    result = train_model(s, stage_dir(ingested, s, "ingested"), stage_dir(labels, s, "labels"),
+                         stage_dir(pseudo, s, "pseudo"), stage_dir(out, s, "models"), resume=not fresh)
     click.echo(f"run id: {result.run_id}")
     click.echo(f"checkpoint: {result.checkpoint}")
     click.echo(f"val spearman: {result.metrics['val_spearman']:.3f} (epoch {result.metrics['best_epoch']:.0f}), "
@@ -83,8 +75,8 @@ def ablation(cli: CliContext, ingested: str | None, labels: str | None, pseudo: 
 
     s = cli.settings
     out_dir = Path(out) if out else s.dataset_dir("models") / "ablation"
-    report = compare_variants(s, _stage_dir(ingested, s, "ingested"), _stage_dir(labels, s, "labels"),
-                              _stage_dir(pseudo, s, "pseudo"), out_dir)
+    report = compare_variants(s, stage_dir(ingested, s, "ingested"), stage_dir(labels, s, "labels"),
+                              stage_dir(pseudo, s, "pseudo"), out_dir)
     for name, metrics in report["results"].items():
         click.echo(f"{name:>6}: spearman {metrics['spearman']:.3f}, kendall {metrics['kendall']:.3f}")
     click.echo(f"MLflow run: {report['run_id']} -> {out_dir / 'ablation.json'}")
